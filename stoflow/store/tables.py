@@ -1,0 +1,198 @@
+"""The relational schema. Two metadata objects: shared tables and per-tenant tables.
+
+Shared tables carry the placeholder schema `shared`; tenant tables carry none. At run time a
+`schema_translate_map` points them at the real schemas (PostgreSQL: `stoflow_shared` and one schema
+per tenant; SQLite: the main file and one file per tenant), so no SQL ever interpolates a schema name.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Column,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    Numeric,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+from stoflow.domain.enums import Action, BatchStatus, JobStatus, Marketplace, StepType, TaskStatus
+from stoflow.store.types import UTCDateTime, json_type
+
+SHARED_SCHEMA = "shared"
+
+NAMING = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+shared_metadata = MetaData(naming_convention=NAMING)
+tenant_metadata = MetaData(naming_convention=NAMING)
+
+
+def _in(values: type[StrEnum], column: str) -> str:
+    """A CHECK constraint body from an enum: the values are ours, never user input."""
+    members = ", ".join(f"'{m.value}'" for m in values)
+    return f"{column} IN ({members})"
+
+
+tenants = Table(
+    "tenants",
+    shared_metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(40), nullable=False, unique=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    schema=SHARED_SCHEMA,
+)
+
+products = Table(
+    "products",
+    tenant_metadata,
+    Column("id", Integer, primary_key=True),
+    Column("title", String(200), nullable=False),
+    Column("description", Text, nullable=False, default=""),
+    Column("price", Numeric(12, 2), nullable=False),
+    Column("currency", String(3), nullable=False, default="EUR"),
+    Column("quantity", Integer, nullable=False, default=1),
+    Column("category", String(80)),
+    Column("gender", String(16)),
+    Column("brand", String(120)),
+    Column("size", String(40)),
+    Column("condition", Integer),
+    Column("colors", json_type(), nullable=False, default=list),
+    Column("materials", json_type(), nullable=False, default=list),
+    Column("era", String(20)),
+    Column("attributes", json_type(), nullable=False, default=dict),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+    CheckConstraint("price >= 0", name="price_positive"),
+    CheckConstraint("quantity >= 0", name="quantity_positive"),
+    CheckConstraint("condition IS NULL OR (condition BETWEEN 0 AND 10)", name="condition_scale"),
+)
+
+product_images = Table(
+    "product_images",
+    tenant_metadata,
+    Column("id", Integer, primary_key=True),
+    Column("product_id", Integer, ForeignKey("products.id", ondelete="CASCADE"), nullable=False),
+    Column("position", Integer, nullable=False),
+    Column("url", String(1000), nullable=False),
+    # Internal photos (price labels...) are kept for the seller and never published.
+    Column("internal", Boolean, nullable=False, default=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    UniqueConstraint("product_id", "position"),
+)
+
+marketplace_accounts = Table(
+    "marketplace_accounts",
+    tenant_metadata,
+    Column("id", Integer, primary_key=True),
+    Column("marketplace", String(16), nullable=False),
+    Column("label", String(80), nullable=False),
+    Column("external_user_id", String(120)),
+    # Fernet token of the JSON credentials (tokens, cookies); never stored or logged in clear.
+    Column("credentials_encrypted", LargeBinary, nullable=False),
+    Column("settings", json_type(), nullable=False, default=dict),
+    Column("status", String(16), nullable=False, default="connected"),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+    UniqueConstraint("marketplace", "label"),
+    CheckConstraint(_in(Marketplace, "marketplace"), name="marketplace"),
+)
+
+batch_jobs = Table(
+    "batch_jobs",
+    tenant_metadata,
+    Column("id", Integer, primary_key=True),
+    Column("action", String(16), nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("total_count", Integer, nullable=False),
+    Column("completed_count", Integer, nullable=False, default=0),
+    Column("failed_count", Integer, nullable=False, default=0),
+    Column("cancelled_count", Integer, nullable=False, default=0),
+    Column("idempotency_key", String(120), unique=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("started_at", UTCDateTime),
+    Column("finished_at", UTCDateTime),
+    Column("updated_at", UTCDateTime, nullable=False),
+    CheckConstraint(_in(BatchStatus, "status"), name="status"),
+    CheckConstraint(_in(Action, "action"), name="action"),
+    CheckConstraint(
+        "completed_count + failed_count + cancelled_count <= total_count", name="counters_bounded"
+    ),
+)
+
+marketplace_jobs = Table(
+    "marketplace_jobs",
+    tenant_metadata,
+    Column("id", Integer, primary_key=True),
+    Column("batch_job_id", Integer, ForeignKey("batch_jobs.id", ondelete="CASCADE"), nullable=False),
+    Column("marketplace", String(16), nullable=False),
+    Column("action", String(16), nullable=False),
+    Column("product_id", Integer, ForeignKey("products.id", ondelete="SET NULL")),
+    Column("account_id", Integer, ForeignKey("marketplace_accounts.id", ondelete="SET NULL")),
+    Column("status", String(16), nullable=False),
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("max_attempts", Integer, nullable=False),
+    Column("next_run_at", UTCDateTime, nullable=False),
+    # Lease: who runs the job until when; the token fences every write of the holder.
+    Column("lease_owner", String(120)),
+    Column("lease_token", Integer, nullable=False, default=0),
+    Column("lease_expires_at", UTCDateTime),
+    Column("cancel_requested", Boolean, nullable=False, default=False),
+    Column("error_kind", String(16)),
+    Column("error_code", String(80)),
+    Column("error_message", Text),
+    Column("marketplace_message", Text),
+    Column("result", json_type()),
+    Column("idempotency_key", String(200), nullable=False, unique=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("started_at", UTCDateTime),
+    Column("finished_at", UTCDateTime),
+    Column("updated_at", UTCDateTime, nullable=False),
+    CheckConstraint(_in(JobStatus, "status"), name="status"),
+    CheckConstraint(_in(Marketplace, "marketplace"), name="marketplace"),
+    CheckConstraint(_in(Action, "action"), name="action"),
+    Index("ix_marketplace_jobs_due", "status", "next_run_at"),
+    Index("ix_marketplace_jobs_batch_status", "batch_job_id", "status"),
+)
+
+marketplace_tasks = Table(
+    "marketplace_tasks",
+    tenant_metadata,
+    Column("id", Integer, primary_key=True),
+    Column("job_id", Integer, ForeignKey("marketplace_jobs.id", ondelete="CASCADE"), nullable=False),
+    Column("step_type", String(24), nullable=False),
+    Column("step_order", Integer, nullable=False),
+    Column("name", String(80), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("is_idempotent", Boolean, nullable=False),
+    Column("side_effects", json_type(), nullable=False, default=list),
+    Column("input", json_type(), nullable=False, default=dict),
+    Column("output", json_type()),
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("error_kind", String(16)),
+    Column("error_code", String(80)),
+    Column("error_message", Text),
+    Column("marketplace_message", Text),
+    # True when the failure leaves the side effect in doubt: the next attempt probes first.
+    Column("error_ambiguous", Boolean, nullable=False, default=False),
+    Column("started_at", UTCDateTime),
+    Column("completed_at", UTCDateTime),
+    Column("duration_ms", Integer),
+    UniqueConstraint("job_id", "step_order"),
+    CheckConstraint(_in(TaskStatus, "status"), name="status"),
+    CheckConstraint(_in(StepType, "step_type"), name="step_type"),
+)
