@@ -19,7 +19,7 @@ from enum import StrEnum
 from types import MappingProxyType
 
 _CENT = Decimal("0.01")
-_TEN_CENTS = Decimal("0.10")
+_TEN_CENTS = Decimal("0.1")  # exponent -1; "0.10" would quantize to cents
 _UNIT = Decimal("1")
 
 
