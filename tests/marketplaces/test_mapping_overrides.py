@@ -53,6 +53,7 @@ def test_price_rules_parse_from_json() -> None:
         {"vinted": {"brands": {"x": 1}}},
         {"price": {"vinted": {"rounding": "to_the_moon"}}},
         {"price": {"vinted": {"coefficient": "abc"}}},
+        {"price": {"ebay_gb": {}}},
     ],
 )
 def test_malformed_overrides_are_refused(data: dict[str, object]) -> None:

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from importlib import resources
+from pathlib import Path
 
-from stoflow.marketplaces.mapping import default_tables
+import pytest
+
+from stoflow.marketplaces.mapping import build_data, default_tables
 from stoflow.marketplaces.mapping.tables import pair_key
 
 
@@ -58,3 +62,14 @@ def test_etsy_defaults_are_the_verified_subset_only() -> None:
     assert "culottes/women" not in tables.etsy_taxonomy
     assert tables.etsy_suggestions["culottes/women"].taxonomy_id == 1838
     assert not set(tables.etsy_taxonomy) & set(tables.etsy_suggestions)
+
+
+REFERENCE = Path("/work/shared/reference/mapping")
+
+
+@pytest.mark.skipif(not REFERENCE.is_dir(), reason="reference tables not available here")
+def test_committed_data_matches_the_generator() -> None:
+    """The package data is exactly what build_data.py makes of the reference tables."""
+    data = resources.files("stoflow.marketplaces.mapping").joinpath("data")
+    for name, build in build_data.BUILDERS.items():
+        assert json.loads(data.joinpath(name).read_text("utf-8")) == build(REFERENCE), name

@@ -43,7 +43,7 @@ _SECTIONS: Mapping[str, frozenset[str]] = {
     "ebay": frozenset({"category", "aspect_names"}),
     "etsy": frozenset({"taxonomy"}),
     "vinted": frozenset({"catalog", "brand", "size", "color", "material", "package_size"}),
-    "price": frozenset(),  # keys are marketplaces or eBay marketplace ids, checked below
+    "price": frozenset(),  # keys are marketplaces or eBay marketplace ids, see _price_rule
 }
 
 
@@ -106,6 +106,8 @@ def _keyed_texts(raw: Mapping[str, Any]) -> dict[str, str]:
 
 
 def _price_rule(key: str, raw: Mapping[str, Any]) -> PriceRule:
+    if key not in {"ebay", "etsy", "vinted"} and not key.startswith("EBAY_"):
+        raise ValueError(f"price rule key {key!r} is not a marketplace or an eBay marketplace id")
     try:
         return PriceRule(
             coefficient=Decimal(str(raw.get("coefficient", "1"))),
