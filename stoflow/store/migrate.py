@@ -58,13 +58,13 @@ def _upgrade(
         return before, _current(connection, pg_schema)
 
 
-def upgrade_shared(db: Database, revision: str = "head") -> MigrationResult:
+def upgrade_shared(db: Database, revision: str = "heads") -> MigrationResult:
     schema = SHARED_PG_SCHEMA if db.is_postgres else None
     before, after = _upgrade(db.shared, "shared", schema, revision)
     return MigrationResult("shared", schema or str(db.url.database), before, after)
 
 
-def upgrade_tenant(db: Database, name: str, revision: str = "head") -> MigrationResult:
+def upgrade_tenant(db: Database, name: str, revision: str = "heads") -> MigrationResult:
     schema = tenant_schema(name) if db.is_postgres else None
     where = schema or str(db.tenant_file(name))
     try:
@@ -74,8 +74,12 @@ def upgrade_tenant(db: Database, name: str, revision: str = "head") -> Migration
     return MigrationResult(name, where, before, after)
 
 
-def upgrade_all(db: Database, revision: str = "head") -> list[MigrationResult]:
-    """The shared schema first (it lists the tenants), then every tenant."""
+def upgrade_all(db: Database, revision: str = "heads") -> list[MigrationResult]:
+    """The shared schema first (it lists the tenants), then every tenant.
+
+    "heads" rather than "head": independent revisions may branch from the same parent and are all
+    applied; a merge revision joins them when their order matters.
+    """
     results = [upgrade_shared(db)]
     results.extend(upgrade_tenant(db, name, revision) for name in db.tenant_names())
     return results

@@ -1,0 +1,472 @@
+"""The TaskOrchestrator: runs a job's tasks in order, one commit per task outcome.
+
+Commit points of one job (each a transaction, fenced by the job's lease token):
+
+    start:        job RUNNING (+ batch RUNNING) and the first unfinished task RUNNING
+    after task k: task k's outcome and, in the same commit, task k+1 RUNNING
+    last task:    its outcome, the job's final state and the batch counters
+
+A task is therefore always marked RUNNING in a commit before its step can act, and each outcome is
+committed before the next step starts, at a cost of one commit per task (plus one per job).
+A crash loses at most the task in flight; its row stays RUNNING, which the next attempt reads as
+doubt and answers with the step's probe before acting again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import logging
+import random
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import Connection, and_, or_, select, update
+
+from stoflow.domain.clock import Clock, system_clock
+from stoflow.domain.enums import Action, ErrorKind, JobStatus, Marketplace, StepType, TaskStatus
+from stoflow.domain.errors import PermanentError, StepError, TransientError
+from stoflow.domain.retry import RetryPolicy, Verdict
+from stoflow.domain.steps import JobRef, StepContext, StepFn, StepResult
+from stoflow.handlers.base import BaseJobHandler, HandlerRegistry, UnknownStepError
+from stoflow.orchestration.batches import BatchRequest, insert_batch
+from stoflow.orchestration.cascade import mark_batch_started, record_job_finished, record_job_reopened
+from stoflow.store.database import Database
+from stoflow.store.tables import marketplace_jobs as jobs
+from stoflow.store.tables import marketplace_tasks as tasks
+
+log = logging.getLogger(__name__)
+
+
+class JobOutcome(StrEnum):
+    COMPLETED = "completed"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+    RETRY_SCHEDULED = "retry_scheduled"
+    WAITING = "waiting"  # rate limited: runs again later without spending an attempt
+    PAUSED = "paused"  # needs the seller
+    LEASE_LOST = "lease_lost"  # another worker holds the job now; nothing of ours was written
+    NOT_RUNNABLE = "not_runnable"  # finished, or held by a live lease
+
+
+@dataclass(frozen=True, slots=True)
+class Lease:
+    """A claim on a job: every write of the holder is conditional on `token`."""
+
+    token: int
+    owner: str
+
+
+class LeaseLostError(Exception):
+    """The job's lease token changed: a successor owns the job, our transaction was rolled back."""
+
+
+@dataclass(slots=True)
+class _TaskRow:
+    id: int
+    step_type: StepType
+    name: str
+    status: TaskStatus
+    input: dict[str, Any]
+    output: dict[str, Any] | None
+    side_effects: list[dict[str, Any]]
+    ambiguous: bool
+
+    @property
+    def in_doubt(self) -> bool:
+        # RUNNING at load time means an attempt died mid-step; an ambiguous failure may have acted.
+        return self.status is TaskStatus.RUNNING or (self.status is TaskStatus.FAILED and self.ambiguous)
+
+
+_JOB_COLUMNS = (
+    jobs.c.id,
+    jobs.c.batch_job_id,
+    jobs.c.marketplace,
+    jobs.c.action,
+    jobs.c.product_id,
+    jobs.c.account_id,
+    jobs.c.idempotency_key,
+    jobs.c.attempts,
+    jobs.c.max_attempts,
+    jobs.c.cancel_requested,
+    jobs.c.lease_token,
+)
+
+
+class TaskOrchestrator:
+    def __init__(
+        self,
+        db: Database,
+        registry: HandlerRegistry,
+        *,
+        clock: Clock = system_clock,
+        policy: RetryPolicy | None = None,
+        rng: random.Random | None = None,
+        max_attempts: int = 5,
+    ) -> None:
+        self.db = db
+        self.registry = registry
+        self.clock = clock
+        self.policy = policy or RetryPolicy()
+        self.rng = rng or random.Random()  # noqa: S311 - jitter, not security
+        self.max_attempts = max_attempts
+
+    def create_batch(self, tenant: str, request: BatchRequest) -> int:
+        """Create a batch, its jobs and all their tasks in one transaction."""
+        with self.db.tenant(tenant).begin() as conn:
+            return insert_batch(
+                conn, self.registry, request, now=self.clock(), max_attempts=self.max_attempts
+            )
+
+    def run_job(self, tenant: str, job_id: int, *, lease: Lease | None = None) -> JobOutcome:
+        """Run the job's unfinished tasks. With a lease, every write is fenced by its token."""
+        with self.db.tenant(tenant).connect() as conn:
+            try:
+                return _JobRun(self, conn, tenant, job_id, lease).execute()
+            except LeaseLostError:
+                log.warning("job %s/%s: lease lost, leaving it to its new holder", tenant, job_id)
+                return JobOutcome.LEASE_LOST
+
+    def retry_job(self, tenant: str, job_id: int) -> bool:
+        """Put a FAILED or CANCELLED job back to PENDING; only its unfinished tasks will run."""
+        now = self.clock()
+        with self.db.tenant(tenant).begin() as conn:
+            row = conn.execute(
+                select(jobs.c.status, jobs.c.batch_job_id).where(jobs.c.id == job_id).with_for_update()
+            ).one_or_none()
+            if row is None or row.status not in (JobStatus.FAILED, JobStatus.CANCELLED):
+                return False
+            conn.execute(
+                update(jobs)
+                .where(jobs.c.id == job_id)
+                .values(
+                    status=JobStatus.PENDING,
+                    attempts=0,
+                    next_run_at=now,
+                    cancel_requested=False,
+                    finished_at=None,
+                    updated_at=now,
+                )
+            )
+            conn.execute(
+                update(tasks)
+                .where(tasks.c.job_id == job_id, tasks.c.status == TaskStatus.CANCELLED)
+                .values(status=TaskStatus.PENDING)
+            )
+            record_job_reopened(conn, row.batch_job_id, JobStatus(row.status), now)
+            return True
+
+    def call_step(self, fn: StepFn, ctx: StepContext) -> dict[str, Any]:
+        """Run a step (plain or async) and return its output as a dict."""
+        result: Any = fn(ctx)
+        if inspect.isawaitable(result):
+            result = asyncio.run(_await(result))
+        return dict(result) if result is not None else {}
+
+
+async def _await(awaitable: Any) -> StepResult:
+    value: StepResult = await awaitable
+    return value
+
+
+class _JobRun:
+    """One execution of one job on one connection."""
+
+    def __init__(
+        self, orch: TaskOrchestrator, conn: Connection, tenant: str, job_id: int, lease: Lease | None
+    ) -> None:
+        self.orch = orch
+        self.conn = conn
+        self.tenant = tenant
+        self.job_id = job_id
+        self.lease = lease
+        self.token = lease.token if lease else 0
+        self.batch_id = 0
+        self.max_attempts = 1
+        self.cancel_at_start = False
+
+    # -- the run -----------------------------------------------------------------------------
+    def execute(self) -> JobOutcome:
+        with self.conn.begin():
+            job = self._claim()
+            if job is None:
+                return JobOutcome.NOT_RUNNABLE
+            self.batch_id = job.batch_id
+            mark_batch_started(self.conn, job.batch_id, self._now())
+            rows = self._load_tasks()
+            pending = [t for t in rows if not t.status.is_finished]
+            if self.cancel_at_start:
+                self._cancel(pending)
+                return JobOutcome.CANCELLED
+            if not pending:
+                self._finish(JobStatus.COMPLETED, result={})
+                return JobOutcome.COMPLETED
+            self._start_task(pending[0])
+        handler = self.orch.registry.get(job.marketplace, job.action)
+        outputs: dict[str, dict[str, Any]] = {
+            t.name: t.output or {} for t in rows if t.status is TaskStatus.COMPLETED
+        }
+        for index, task in enumerate(pending):
+            ctx = StepContext(
+                job=job,
+                task_id=task.id,
+                name=task.name,
+                step_type=task.step_type,
+                input=task.input,
+                outputs=outputs,
+                in_doubt=task.in_doubt,
+            )
+            started = time.perf_counter()
+            output, error = self._perform(handler, ctx)
+            duration_ms = int((time.perf_counter() - started) * 1000)
+            rest = pending[index + 1 :]
+            with self.conn.begin():
+                cancel_requested = self._fence()
+                if error is not None:
+                    self._fail_task(task, ctx, error, duration_ms)
+                    if cancel_requested:
+                        self._cancel(rest)
+                        return JobOutcome.CANCELLED
+                    return self._after_failure(job, error)
+                self._complete_task(task, ctx, output, duration_ms)
+                if not rest:
+                    self._finish(JobStatus.COMPLETED, result=output)
+                    return JobOutcome.COMPLETED
+                if cancel_requested:
+                    self._cancel(rest)
+                    return JobOutcome.CANCELLED
+                self._start_task(rest[0])
+            outputs[task.name] = output
+        raise AssertionError("unreachable: the loop returns on the last task")  # pragma: no cover
+
+    def _perform(self, handler: BaseJobHandler, ctx: StepContext) -> tuple[dict[str, Any], StepError | None]:
+        """Probe if in doubt, else run. Every exception becomes a classified StepError."""
+        try:
+            step = handler.step(ctx.step_type)
+            if ctx.in_doubt and step.probe is not None:
+                found = step.probe(ctx)
+                if inspect.isawaitable(found):
+                    found = asyncio.run(_await(found))
+                if found is not None:
+                    ctx.record_side_effect("adopted", reason="probe found the effect of an earlier attempt")
+                    return dict(found), None
+            return self.orch.call_step(step.run, ctx), None
+        except StepError as exc:
+            return {}, exc
+        except UnknownStepError as exc:
+            return {}, PermanentError(str(exc), code="unknown_step")
+        except Exception as exc:
+            # A bug or an unexpected library error: we cannot know whether the step acted, so the
+            # retry probes first. Attempts bound the retries; the traceback goes to the log.
+            log.exception("job %s/%s task %s raised", self.tenant, self.job_id, ctx.name)
+            return {}, TransientError(f"{type(exc).__name__}: {exc}", code="internal_error", ambiguous=True)
+
+    # -- job-level writes --------------------------------------------------------------------
+    def _now(self) -> datetime:
+        return self.orch.clock()
+
+    def _claim(self) -> JobRef | None:
+        now = self._now()
+        statement = update(jobs).where(jobs.c.id == self.job_id).returning(*_JOB_COLUMNS)
+        if self.lease is not None:
+            statement = statement.where(
+                jobs.c.lease_token == self.lease.token, jobs.c.status == JobStatus.RUNNING
+            ).values(updated_at=now)
+        else:
+            # Run directly, without a worker's lease: take a fresh token so a stale runner of the
+            # same job is fenced out too. A job leased by a live worker is left alone.
+            statement = statement.where(
+                or_(
+                    jobs.c.status == JobStatus.PENDING,
+                    and_(
+                        jobs.c.status == JobStatus.RUNNING,
+                        or_(jobs.c.lease_expires_at.is_(None), jobs.c.lease_expires_at < now),
+                    ),
+                )
+            ).values(
+                status=JobStatus.RUNNING,
+                lease_token=jobs.c.lease_token + 1,
+                attempts=jobs.c.attempts + 1,
+                started_at=now,
+                updated_at=now,
+            )
+        row = self.conn.execute(statement).one_or_none()
+        if row is None:
+            return None
+        self.token = row.lease_token
+        self.max_attempts = row.max_attempts
+        self.cancel_at_start = bool(row.cancel_requested)
+        return JobRef(
+            tenant=self.tenant,
+            id=row.id,
+            batch_id=row.batch_job_id,
+            marketplace=Marketplace(row.marketplace),
+            action=Action(row.action),
+            product_id=row.product_id,
+            account_id=row.account_id,
+            idempotency_key=row.idempotency_key,
+            attempt=row.attempts,
+        )
+
+    def _fence(self) -> bool:
+        """Lock the job row if we still hold it; returns whether cancellation was requested."""
+        cancel = self.conn.execute(
+            update(jobs)
+            .where(
+                jobs.c.id == self.job_id, jobs.c.lease_token == self.token, jobs.c.status == JobStatus.RUNNING
+            )
+            .values(updated_at=self._now())
+            .returning(jobs.c.cancel_requested)
+        ).scalar_one_or_none()
+        if cancel is None:
+            raise LeaseLostError(self.job_id)
+        return bool(cancel)
+
+    def _finish(
+        self, status: JobStatus, *, result: Mapping[str, Any] | None = None, error: StepError | None = None
+    ) -> None:
+        now = self._now()
+        self.conn.execute(
+            update(jobs)
+            .where(jobs.c.id == self.job_id)
+            .values(
+                status=status,
+                result=dict(result) if result is not None else None,
+                finished_at=now,
+                updated_at=now,
+                lease_owner=None,
+                lease_expires_at=None,
+                **_error_values(error),
+            )
+        )
+        record_job_finished(self.conn, self.batch_id, status, now)
+
+    def _reschedule(self, run_at: datetime, error: StepError, *, give_back_attempt: bool) -> None:
+        values: dict[str, Any] = {
+            "status": JobStatus.PENDING,
+            "next_run_at": run_at,
+            "updated_at": self._now(),
+            "lease_owner": None,
+            "lease_expires_at": None,
+            **_error_values(error),
+        }
+        if give_back_attempt:
+            values["attempts"] = jobs.c.attempts - 1
+        self.conn.execute(update(jobs).where(jobs.c.id == self.job_id).values(**values))
+
+    def _after_failure(self, job: JobRef, error: StepError) -> JobOutcome:
+        max_attempts = self.conn.scalar(select(jobs.c.max_attempts).where(jobs.c.id == self.job_id))
+        decision = self.orch.policy.decide(
+            error,
+            attempt=job.attempt,
+            max_attempts=int(max_attempts or 1),
+            now=self._now(),
+            rng=self.orch.rng,
+        )
+        if decision.verdict is Verdict.FAIL or decision.run_at is None:
+            self._finish(JobStatus.FAILED, error=error)
+            return JobOutcome.FAILED
+        self._reschedule(decision.run_at, error, give_back_attempt=decision.verdict is Verdict.WAIT)
+        return {
+            Verdict.RETRY: JobOutcome.RETRY_SCHEDULED,
+            Verdict.WAIT: JobOutcome.WAITING,
+            Verdict.PAUSE: JobOutcome.PAUSED,
+        }[decision.verdict]
+
+    def _cancel(self, unfinished: Sequence[_TaskRow]) -> None:
+        if unfinished:
+            self.conn.execute(
+                update(tasks)
+                .where(tasks.c.id.in_([t.id for t in unfinished]))
+                .values(status=TaskStatus.CANCELLED, completed_at=self._now())
+            )
+        self._finish(JobStatus.CANCELLED)
+
+    # -- task-level writes -------------------------------------------------------------------
+    def _load_tasks(self) -> list[_TaskRow]:
+        result = self.conn.execute(
+            select(
+                tasks.c.id,
+                tasks.c.step_type,
+                tasks.c.name,
+                tasks.c.status,
+                tasks.c.input,
+                tasks.c.output,
+                tasks.c.side_effects,
+                tasks.c.error_ambiguous,
+            )
+            .where(tasks.c.job_id == self.job_id)
+            .order_by(tasks.c.step_order)
+        )
+        return [
+            _TaskRow(
+                id=r.id,
+                step_type=StepType(r.step_type),
+                name=r.name,
+                status=TaskStatus(r.status),
+                input=r.input or {},
+                output=r.output,
+                side_effects=list(r.side_effects or []),
+                ambiguous=r.error_ambiguous,
+            )
+            for r in result
+        ]
+
+    def _start_task(self, task: _TaskRow) -> None:
+        self.conn.execute(
+            update(tasks)
+            .where(tasks.c.id == task.id)
+            .values(
+                status=TaskStatus.RUNNING,
+                attempts=tasks.c.attempts + 1,
+                started_at=self._now(),
+                completed_at=None,
+            )
+        )
+
+    def _complete_task(
+        self, task: _TaskRow, ctx: StepContext, output: dict[str, Any], duration_ms: int
+    ) -> None:
+        self.conn.execute(
+            update(tasks)
+            .where(tasks.c.id == task.id)
+            .values(
+                status=TaskStatus.COMPLETED,
+                output=output,
+                side_effects=task.side_effects + ctx.side_effects,
+                completed_at=self._now(),
+                duration_ms=duration_ms,
+                error_ambiguous=False,
+                **_error_values(None),
+            )
+        )
+
+    def _fail_task(self, task: _TaskRow, ctx: StepContext, error: StepError, duration_ms: int) -> None:
+        self.conn.execute(
+            update(tasks)
+            .where(tasks.c.id == task.id)
+            .values(
+                status=TaskStatus.FAILED,
+                side_effects=task.side_effects + ctx.side_effects,
+                completed_at=self._now(),
+                duration_ms=duration_ms,
+                error_ambiguous=error.ambiguous,
+                **_error_values(error),
+            )
+        )
+
+
+def _error_values(error: StepError | None) -> dict[str, Any]:
+    if error is None:
+        return {"error_kind": None, "error_code": None, "error_message": None, "marketplace_message": None}
+    kind: ErrorKind = error.kind
+    return {
+        "error_kind": kind.value,
+        "error_code": error.code,
+        "error_message": error.message,
+        "marketplace_message": error.marketplace_message,
+    }
