@@ -1,10 +1,75 @@
-"""Placeholder until this command group lands."""
+"""`stoflow tenants ...` and `stoflow migrate`: the tenancy and schema commands."""
 
 from __future__ import annotations
 
 import typer
+from rich.console import Console
+from rich.table import Table
+
+from stoflow.config import get_settings
+from stoflow.store.database import Database
+from stoflow.store.migrate import MigrationResult, upgrade_all
+from stoflow.store.tenancy import InvalidTenantName
+from stoflow.store.tenants import TenantExistsError, TenantMigrationError, create_tenant
+
+console = Console()
+tenants_app = typer.Typer(help="Create and list tenants (sellers' organisations).", no_args_is_help=True)
+
+
+def open_database() -> Database:
+    return Database(get_settings().database_url)
+
+
+@tenants_app.command("create")
+def tenants_create(name: str = typer.Argument(..., help="2-40 characters: a-z, 0-9, '_'")) -> None:
+    """Create a tenant and migrate its schema."""
+    db = open_database()
+    try:
+        result = create_tenant(db, name)
+    except (InvalidTenantName, TenantExistsError, TenantMigrationError) as exc:
+        console.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(code=2) from None
+    finally:
+        db.dispose()
+    console.print(f"tenant [bold]{name}[/bold] created in {result.schema} at revision {result.after}")
+
+
+@tenants_app.command("list")
+def tenants_list() -> None:
+    """List the tenants."""
+    db = open_database()
+    try:
+        for name in db.tenant_names():
+            console.print(name)
+    finally:
+        db.dispose()
+
+
+def render_results(results: list[MigrationResult]) -> Table:
+    table = Table("target", "schema", "before", "after", "result")
+    for r in results:
+        table.add_row(
+            r.target,
+            r.schema,
+            r.before or "-",
+            r.after or "-",
+            "[green]ok[/green]" if r.ok else f"[red]{r.error}[/red]",
+        )
+    return table
+
+
+def migrate() -> None:
+    """Upgrade the shared schema and every tenant's schema; report each one."""
+    db = open_database()
+    try:
+        results = upgrade_all(db)
+    finally:
+        db.dispose()
+    console.print(render_results(results))
+    if not all(r.ok for r in results):
+        raise typer.Exit(code=1)
 
 
 def register(app: typer.Typer) -> None:
-    """Add this module's commands to the root CLI."""
-    del app
+    app.add_typer(tenants_app, name="tenants")
+    app.command("migrate")(migrate)

@@ -41,8 +41,10 @@ def _config(tree: Tree, connection: Connection, version_schema: str | None) -> C
 
 
 def _current(connection: Connection, version_schema: str | None) -> str | None:
+    """The applied revision(s), comma-separated when sibling branches are applied side by side."""
     context = MigrationContext.configure(connection, opts={"version_table_schema": version_schema})
-    return context.get_current_revision()
+    heads = sorted(context.get_current_heads())
+    return ",".join(heads) or None
 
 
 def _upgrade(
