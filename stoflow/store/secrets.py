@@ -26,6 +26,10 @@ class SecretBox:
             raise ValueError("secret_key: at least one Fernet key is required")
         self._fernet = MultiFernet([Fernet(k.encode()) for k in keys])
 
+    @staticmethod
+    def generate_key() -> str:
+        return Fernet.generate_key().decode()
+
     @classmethod
     def from_settings(cls, settings: Settings) -> SecretBox:
         if settings.secret_key is not None:
@@ -49,5 +53,5 @@ def _key_from_file(path: Path) -> str:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w") as handle:
-            handle.write(Fernet.generate_key().decode())
+            handle.write(SecretBox.generate_key())
     return path.read_text().strip()
