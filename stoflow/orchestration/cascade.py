@@ -31,13 +31,15 @@ def mark_batch_started(conn: Connection, batch_id: int, now: datetime) -> None:
     )
 
 
-def record_job_finished(conn: Connection, batch_id: int, outcome: JobStatus, now: datetime) -> BatchCounters:
-    """Count a job that reached `outcome`; settle the batch when it was the last one."""
+def record_job_finished(
+    conn: Connection, batch_id: int, outcome: JobStatus, now: datetime, *, count: int = 1
+) -> BatchCounters:
+    """Count `count` jobs that reached `outcome`; settle the batch when they were the last ones."""
     counter = _COUNTER[outcome]
     row = conn.execute(
         update(batch_jobs)
         .where(batch_jobs.c.id == batch_id)
-        .values({counter: counter + 1, batch_jobs.c.updated_at: now})
+        .values({counter: counter + count, batch_jobs.c.updated_at: now})
         .returning(
             batch_jobs.c.total_count,
             batch_jobs.c.completed_count,

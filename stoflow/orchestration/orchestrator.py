@@ -19,7 +19,7 @@ import inspect
 import logging
 import random
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -34,7 +34,9 @@ from stoflow.domain.retry import RetryPolicy, Verdict
 from stoflow.domain.steps import JobRef, StepContext, StepFn, StepResult
 from stoflow.handlers.base import BaseJobHandler, HandlerRegistry, UnknownStepError
 from stoflow.orchestration.batches import BatchRequest, insert_batch
-from stoflow.orchestration.cascade import mark_batch_started, record_job_finished, record_job_reopened
+from stoflow.orchestration.cascade import mark_batch_started, record_job_finished
+from stoflow.orchestration.job_control import pause_marketplace, reopen_job
+from stoflow.orchestration.wakeup import notify_jobs_ready
 from stoflow.store.database import Database
 from stoflow.store.tables import marketplace_jobs as jobs
 from stoflow.store.tables import marketplace_tasks as tasks
@@ -51,6 +53,7 @@ class JobOutcome(StrEnum):
     PAUSED = "paused"  # needs the seller
     LEASE_LOST = "lease_lost"  # another worker holds the job now; nothing of ours was written
     NOT_RUNNABLE = "not_runnable"  # finished, or held by a live lease
+    RELEASED = "released"  # the worker is stopping: the job goes back to PENDING after a task
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,47 +121,39 @@ class TaskOrchestrator:
     def create_batch(self, tenant: str, request: BatchRequest) -> int:
         """Create a batch, its jobs and all their tasks in one transaction."""
         with self.db.tenant(tenant).begin() as conn:
-            return insert_batch(
+            batch_id = insert_batch(
                 conn, self.registry, request, now=self.clock(), max_attempts=self.max_attempts
             )
+            notify_jobs_ready(conn, tenant)
+            return batch_id
 
-    def run_job(self, tenant: str, job_id: int, *, lease: Lease | None = None) -> JobOutcome:
-        """Run the job's unfinished tasks. With a lease, every write is fenced by its token."""
+    def run_job(
+        self,
+        tenant: str,
+        job_id: int,
+        *,
+        lease: Lease | None = None,
+        should_stop: Callable[[], bool] | None = None,
+    ) -> JobOutcome:
+        """Run the job's unfinished tasks. With a lease, every write is fenced by its token.
+
+        `should_stop` is asked at each task boundary: when true (a worker shutting down), the job is
+        released back to PENDING after the task in flight, its attempt given back.
+        """
         with self.db.tenant(tenant).connect() as conn:
             try:
-                return _JobRun(self, conn, tenant, job_id, lease).execute()
+                return _JobRun(self, conn, tenant, job_id, lease, should_stop=should_stop).execute()
             except LeaseLostError:
                 log.warning("job %s/%s: lease lost, leaving it to its new holder", tenant, job_id)
                 return JobOutcome.LEASE_LOST
 
     def retry_job(self, tenant: str, job_id: int) -> bool:
         """Put a FAILED or CANCELLED job back to PENDING; only its unfinished tasks will run."""
-        now = self.clock()
         with self.db.tenant(tenant).begin() as conn:
-            row = conn.execute(
-                select(jobs.c.status, jobs.c.batch_job_id).where(jobs.c.id == job_id).with_for_update()
-            ).one_or_none()
-            if row is None or row.status not in (JobStatus.FAILED, JobStatus.CANCELLED):
-                return False
-            conn.execute(
-                update(jobs)
-                .where(jobs.c.id == job_id)
-                .values(
-                    status=JobStatus.PENDING,
-                    attempts=0,
-                    next_run_at=now,
-                    cancel_requested=False,
-                    finished_at=None,
-                    updated_at=now,
-                )
-            )
-            conn.execute(
-                update(tasks)
-                .where(tasks.c.job_id == job_id, tasks.c.status == TaskStatus.CANCELLED)
-                .values(status=TaskStatus.PENDING)
-            )
-            record_job_reopened(conn, row.batch_job_id, JobStatus(row.status), now)
-            return True
+            reopened = reopen_job(conn, job_id, self.clock())
+            if reopened:
+                notify_jobs_ready(conn, tenant)
+            return reopened
 
     def call_step(self, fn: StepFn, ctx: StepContext) -> dict[str, Any]:
         """Run a step (plain or async) and return its output as a dict."""
@@ -177,9 +172,17 @@ class _JobRun:
     """One execution of one job on one connection."""
 
     def __init__(
-        self, orch: TaskOrchestrator, conn: Connection, tenant: str, job_id: int, lease: Lease | None
+        self,
+        orch: TaskOrchestrator,
+        conn: Connection,
+        tenant: str,
+        job_id: int,
+        lease: Lease | None,
+        *,
+        should_stop: Callable[[], bool] | None = None,
     ) -> None:
         self.orch = orch
+        self.should_stop = should_stop
         self.conn = conn
         self.tenant = tenant
         self.job_id = job_id
@@ -239,6 +242,9 @@ class _JobRun:
                 if cancel_requested:
                     self._cancel(rest)
                     return JobOutcome.CANCELLED
+                if self.should_stop is not None and self.should_stop():
+                    self._release()
+                    return JobOutcome.RELEASED
                 self._start_task(rest[0])
             outputs[task.name] = output
         raise AssertionError("unreachable: the loop returns on the last task")  # pragma: no cover
@@ -358,6 +364,23 @@ class _JobRun:
             values["attempts"] = jobs.c.attempts - 1
         self.conn.execute(update(jobs).where(jobs.c.id == self.job_id).values(**values))
 
+    def _release(self) -> None:
+        """Give the job back (worker shutdown): due now, the attempt not spent, no lease."""
+        now = self._now()
+        self.conn.execute(
+            update(jobs)
+            .where(jobs.c.id == self.job_id)
+            .values(
+                status=JobStatus.PENDING,
+                next_run_at=now,
+                attempts=jobs.c.attempts - 1,
+                lease_owner=None,
+                lease_expires_at=None,
+                updated_at=now,
+            )
+        )
+        notify_jobs_ready(self.conn, self.tenant)
+
     def _after_failure(self, job: JobRef, error: StepError) -> JobOutcome:
         max_attempts = self.conn.scalar(select(jobs.c.max_attempts).where(jobs.c.id == self.job_id))
         decision = self.orch.policy.decide(
@@ -371,6 +394,9 @@ class _JobRun:
             self._finish(JobStatus.FAILED, error=error)
             return JobOutcome.FAILED
         self._reschedule(decision.run_at, error, give_back_attempt=decision.verdict is Verdict.WAIT)
+        if decision.verdict is Verdict.PAUSE:
+            # The seller must act: hold all their work on this marketplace, not just this job.
+            pause_marketplace(self.conn, job.marketplace, job.account_id, error, self._now())
         return {
             Verdict.RETRY: JobOutcome.RETRY_SCHEDULED,
             Verdict.WAIT: JobOutcome.WAITING,

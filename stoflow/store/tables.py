@@ -13,6 +13,7 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     Column,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -123,6 +124,8 @@ batch_jobs = Table(
     Column("failed_count", Integer, nullable=False, default=0),
     Column("cancelled_count", Integer, nullable=False, default=0),
     Column("idempotency_key", String(120), unique=True),
+    # An operator paused the batch: its pending jobs are not claimed until resumed (0002_workers).
+    Column("paused", Boolean, nullable=False, default=False, server_default="0"),
     Column("created_at", UTCDateTime, nullable=False),
     Column("started_at", UTCDateTime),
     Column("finished_at", UTCDateTime),
@@ -152,6 +155,8 @@ marketplace_jobs = Table(
     Column("lease_token", Integer, nullable=False, default=0),
     Column("lease_expires_at", UTCDateTime),
     Column("cancel_requested", Boolean, nullable=False, default=False),
+    # Set while the job's batch is paused by an operator: the claim skips it (0002_workers).
+    Column("paused", Boolean, nullable=False, default=False, server_default="0"),
     Column("error_kind", String(16)),
     Column("error_code", String(80)),
     Column("error_message", Text),
@@ -195,4 +200,33 @@ marketplace_tasks = Table(
     UniqueConstraint("job_id", "step_order"),
     CheckConstraint(_in(TaskStatus, "status"), name="status"),
     CheckConstraint(_in(StepType, "step_type"), name="step_type"),
+)
+
+# A seller's work on a marketplace waits for the seller (Vinted session, captcha): jobs of that
+# marketplace (and account, when set) are not claimed while a row exists (0002_workers).
+marketplace_pauses = Table(
+    "marketplace_pauses",
+    tenant_metadata,
+    Column("id", Integer, primary_key=True),
+    Column("marketplace", String(16), nullable=False),
+    Column("account_id", Integer),
+    Column("reason", String(80), nullable=False),
+    Column("message", Text),
+    Column("created_at", UTCDateTime, nullable=False),
+    CheckConstraint(_in(Marketplace, "marketplace"), name="marketplace"),
+    Index("ix_marketplace_pauses_marketplace", "marketplace", "account_id"),
+)
+
+# Token buckets shared by every worker process: a permit is taken under the row lock, so peers
+# cannot both spend the last token (0002_workers_shared).
+rate_limit_buckets = Table(
+    "rate_limit_buckets",
+    shared_metadata,
+    Column("key", String(200), primary_key=True),
+    Column("tokens", Float, nullable=False),
+    Column("capacity", Float, nullable=False),
+    Column("refill_per_s", Float, nullable=False),
+    # Seconds since the epoch, from the limiter's clock: plain arithmetic on both backends.
+    Column("updated_at_s", Float, nullable=False),
+    schema=SHARED_SCHEMA,
 )
