@@ -202,6 +202,21 @@ marketplace_tasks = Table(
     CheckConstraint(_in(StepType, "step_type"), name="step_type"),
 )
 
+# API keys (issue 6): the key's public id finds the row, the secret is kept only as a SHA-256 digest
+# (the secret is 256 random bits, so a fast digest is enough) and compared in constant time.
+api_keys = Table(
+    "api_keys",
+    shared_metadata,
+    Column("id", Integer, primary_key=True),
+    Column("tenant_id", Integer, ForeignKey("shared.tenants.id", ondelete="CASCADE"), nullable=False),
+    Column("key_id", String(24), nullable=False, unique=True),
+    Column("secret_sha256", String(64), nullable=False),
+    Column("label", String(80), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("revoked_at", UTCDateTime),
+    schema=SHARED_SCHEMA,
+)
+
 # A seller's work on a marketplace waits for the seller (Vinted session, captcha): jobs of that
 # marketplace (and account, when set) are not claimed while a row exists (0002_workers).
 marketplace_pauses = Table(

@@ -1,0 +1,1 @@
+"""Read and write queries of the API, each on a tenant's engine (so scoped to that tenant)."""
