@@ -70,7 +70,7 @@ class FaultGateway:
         clock: Clock,
     ) -> None:
         self._app = app
-        self._routes = routes
+        self.routes = routes
         self._marketplace = marketplace
         self._faults = faults
         self._calls = calls
@@ -80,7 +80,7 @@ class FaultGateway:
         if scope["type"] != "http" or scope["path"].startswith(ADMIN_PREFIX):
             await self._app(scope, receive, send)
             return
-        route = route_name(self._routes(), scope)
+        route = route_name(self.routes(), scope)
         seller = self._marketplace.seller_of(Request(scope))
         fired = self._faults.draw(seller, route)
         sent_status: list[int] = []

@@ -28,9 +28,10 @@ class MediaRoutes:
         seller = self._state.authorize(request, WRITE)
         if isinstance(seller, Response):
             return seller
-        form = await request.form()
-        image = form.get("image")
-        if not isinstance(image, UploadFile) or not await image.read():
+        async with request.form() as form:  # closing the form frees the spooled upload
+            image = form.get("image")
+            content = await image.read() if isinstance(image, UploadFile) else b""
+        if not content:
             return ebay_error(400, 190001, "The image file is missing or empty.", domain="API_MEDIA")
         image_id = f"sandbox-img-{self._state.next_number()}"
         expires = dt.datetime.fromtimestamp(self._state.clock.now() + UNUSED_IMAGE_LIFETIME_S, dt.UTC)

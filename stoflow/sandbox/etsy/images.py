@@ -24,17 +24,18 @@ class ImageRoutes:
         listing = owned_listing(seller, request)
         if isinstance(listing, Response):
             return listing
-        form = await request.form()
-        upload, existing = form.get("image"), form.get("listing_image_id")
-        alt_text = str(form.get("alt_text") or "")
+        async with request.form() as form:  # closing the form frees the spooled upload
+            upload, existing = form.get("image"), form.get("listing_image_id")
+            content = await upload.read() if isinstance(upload, UploadFile) else b""
+            alt_text, raw_rank = str(form.get("alt_text") or ""), str(form.get("rank") or 1)
+            overwrite = str(form.get("overwrite", "false")).lower() in ("true", "1")
         try:
-            rank = int(str(form.get("rank") or 1))
+            rank = int(raw_rank)
         except ValueError:
             return etsy_error(400, "Expected rank to be an integer.")
-        overwrite = str(form.get("overwrite", "false")).lower() in ("true", "1")
         if len(alt_text) > 500:
             return etsy_error(400, "alt_text cannot be longer than 500 characters.")
-        if isinstance(upload, UploadFile) and await upload.read():
+        if content:
             image_id = 5_000_000_000 + self._state.next_number()
         elif existing is not None and str(existing).isdigit() and int(str(existing)) in self._state.images:
             image_id = int(str(existing))  # re-attaching an image already on Etsy's servers

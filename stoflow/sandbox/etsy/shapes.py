@@ -71,6 +71,10 @@ def listing_json(
         "readiness_state_id": fields.get("readiness_state_id"),
         "suggested_title": None,
     }
+    # Nullable enums: the spec's enum lists leave out null, so an unset one is left out instead.
+    for name in ("who_made", "when_made", "item_weight_unit", "item_dimensions_unit"):
+        if shown[name] is None:
+            del shown[name]
     if "Images" in includes:
         shown["images"] = [state.images[image_id] for image_id in listing.image_ids]
     if "Inventory" in includes:

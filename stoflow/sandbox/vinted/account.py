@@ -46,9 +46,10 @@ class AccountRoutes:
         return response
 
     async def upload_photo(self, request: Request, seller: VintedSeller) -> Response:
-        form = await request.form()
-        upload, temp_uuid = form.get("photo[file]"), form.get("photo[temp_uuid]")
-        if not isinstance(upload, UploadFile) or not await upload.read():
+        async with request.form() as form:  # closing the form frees the spooled upload
+            upload, temp_uuid = form.get("photo[file]"), form.get("photo[temp_uuid]")
+            content = await upload.read() if isinstance(upload, UploadFile) else b""
+        if not content:
             return vinted_error(
                 400,
                 99,
