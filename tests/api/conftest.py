@@ -13,11 +13,11 @@ import pytest
 
 from stoflow.api.app import create_app
 from stoflow.api.keys import create_api_key
-from stoflow.api.runner import InProcessRunner
 from stoflow.api.server import serving
 from stoflow.api.services import ApiServices
 from stoflow.handlers.demo import FAIL_FLAG, demo_registry
 from stoflow.orchestration.orchestrator import TaskOrchestrator
+from stoflow.orchestration.worker import Worker, WorkerConfig
 from stoflow.store.database import Database
 from stoflow.store.products import add_product
 from stoflow.store.tenants import create_tenant, drop_tenant
@@ -63,10 +63,18 @@ def other_client(base_url: str, services: ApiServices) -> Iterator[httpx.Client]
     drop_tenant(services.db, name)
 
 
+def start_worker(orchestrator: TaskOrchestrator) -> Worker:
+    worker = Worker(orchestrator, WorkerConfig(concurrency=2, poll_s=0.02, tenant_refresh_s=0.05))
+    worker.start()
+    return worker
+
+
 @pytest.fixture
-def runner(orchestrator: TaskOrchestrator) -> Iterator[InProcessRunner]:
-    with InProcessRunner(orchestrator, poll_s=0.02) as r:
-        yield r
+def worker(orchestrator: TaskOrchestrator) -> Iterator[Worker]:
+    """The durable worker, running the DEMO handlers."""
+    running = start_worker(orchestrator)
+    yield running
+    assert running.stop(10.0)
 
 
 @pytest.fixture

@@ -8,7 +8,8 @@ from typing import Any
 
 import httpx
 
-from stoflow.api.runner import InProcessRunner
+from stoflow.orchestration.orchestrator import TaskOrchestrator
+from tests.api.conftest import start_worker
 
 
 def _events(response: httpx.Response) -> list[tuple[str, dict[str, Any]]]:
@@ -23,7 +24,7 @@ def _events(response: httpx.Response) -> list[tuple[str, dict[str, Any]]]:
 
 
 def test_the_stream_delivers_progress_while_the_batch_runs(
-    client: httpx.Client, make_products: Callable[..., list[int]], orchestrator: Any
+    client: httpx.Client, make_products: Callable[..., list[int]], orchestrator: TaskOrchestrator
 ) -> None:
     ids = make_products(4, images=1)
     batch = client.post(
@@ -32,9 +33,12 @@ def test_the_stream_delivers_progress_while_the_batch_runs(
     with client.stream("GET", f"/api/batches/{batch['id']}/events") as response:
         assert response.status_code == 200
         assert response.headers["content-type"].startswith("text/event-stream")
-        # The runner starts only once the stream is open, so the stream sees the batch from 0%.
-        with InProcessRunner(orchestrator, threads=1, poll_s=0.02):
+        # The worker starts only once the stream is open, so the stream sees the batch from 0%.
+        worker = start_worker(orchestrator)
+        try:
             events = _events(response)
+        finally:
+            assert worker.stop(10.0)
     progress = [data for name, data in events if name == "progress"]
     assert events[-1][0] == "end"
     assert progress[0]["batch"]["progress"] == 0.0

@@ -7,13 +7,13 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, status
 from pydantic import BaseModel, Field
 
-from stoflow.api import actions
-from stoflow.api.deps import CallerDep, OrchestratorDep, PageDep, TenantDbDep
+from stoflow.api.deps import CallerDep, OrchestratorDep, PageDep, ServicesDep, TenantDbDep
 from stoflow.api.errors import NotFoundError
 from stoflow.api.queries import batches as q
 from stoflow.api.schemas.batches import BatchCreate, BatchPublic, FailureGroup, JobPublic
-from stoflow.api.schemas.common import Count, ObjectId, Page, not_found
+from stoflow.api.schemas.common import Cancelled, Count, ObjectId, Page, not_found
 from stoflow.domain.enums import BatchStatus, JobStatus, Marketplace
+from stoflow.orchestration import operations
 from stoflow.orchestration.batches import BatchRequest
 
 router = APIRouter(prefix="/api/batches", tags=["batches"])
@@ -89,17 +89,31 @@ def list_failures(batch_id: ObjectId, engine: TenantDbDep) -> list[FailureGroup]
 
 
 @router.post("/{batch_id}/retry-failed", responses=NOT_FOUND)
-def retry_failed(
-    batch_id: ObjectId, caller: CallerDep, orchestrator: OrchestratorDep, engine: TenantDbDep
-) -> Count:
+def retry_failed(batch_id: ObjectId, caller: CallerDep, services: ServicesDep, engine: TenantDbDep) -> Count:
     """Run the failed jobs again; their completed tasks are not repeated."""
     _read(engine, batch_id)
-    return Count(count=actions.retry_failed(orchestrator, caller.tenant, batch_id))
+    return Count(count=operations.retry_failed_jobs(services.db, caller.tenant, batch_id))
 
 
 @router.post("/{batch_id}/cancel", responses=NOT_FOUND)
-def cancel_batch(batch_id: ObjectId, engine: TenantDbDep) -> Count:
+def cancel_batch(
+    batch_id: ObjectId, caller: CallerDep, services: ServicesDep, engine: TenantDbDep
+) -> Cancelled:
     """Cancel every unfinished job: pending ones now, running ones at their next task boundary."""
     _read(engine, batch_id)
-    with engine.begin() as conn:
-        return Count(count=actions.cancel_jobs(conn, batch_id=batch_id))
+    result = operations.cancel_batch(services.db, caller.tenant, batch_id)
+    return Cancelled(cancelled=result.cancelled, stopping=result.stopping)
+
+
+@router.post("/{batch_id}/pause", responses=NOT_FOUND)
+def pause_batch(batch_id: ObjectId, caller: CallerDep, services: ServicesDep, engine: TenantDbDep) -> Count:
+    """Stop starting the batch's pending jobs (running ones finish); returns how many were held."""
+    _read(engine, batch_id)
+    return Count(count=operations.pause_batch(services.db, caller.tenant, batch_id))
+
+
+@router.post("/{batch_id}/resume", responses=NOT_FOUND)
+def resume_batch(batch_id: ObjectId, caller: CallerDep, services: ServicesDep, engine: TenantDbDep) -> Count:
+    """Let the held jobs run again; returns how many were released."""
+    _read(engine, batch_id)
+    return Count(count=operations.resume_batch(services.db, caller.tenant, batch_id))

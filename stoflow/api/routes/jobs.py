@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from fastapi import APIRouter, HTTPException, status
 
-from stoflow.api import actions
-from stoflow.api.deps import CallerDep, OrchestratorDep, TenantDbDep
+from stoflow.api.deps import CallerDep, ServicesDep, TenantDbDep
 from stoflow.api.errors import NotFoundError
 from stoflow.api.queries import batches as q
 from stoflow.api.schemas.batches import JobDetail
 from stoflow.api.schemas.common import Message, ObjectId, not_found
+from stoflow.orchestration import operations
 
 router = APIRouter(prefix="/api/jobs", tags=["jobs"])
 NOT_FOUND = not_found("job")
@@ -33,18 +33,16 @@ def get_job(job_id: ObjectId, engine: TenantDbDep) -> JobDetail:
     "/{job_id}/retry",
     responses={**NOT_FOUND, 409: {"model": Message, "description": "The job is not failed"}},
 )
-def retry_job(
-    job_id: ObjectId, caller: CallerDep, orchestrator: OrchestratorDep, engine: TenantDbDep
-) -> JobDetail:
+def retry_job(job_id: ObjectId, caller: CallerDep, services: ServicesDep, engine: TenantDbDep) -> JobDetail:
     _read(engine, job_id)
-    if not orchestrator.retry_job(caller.tenant, job_id):
+    if not operations.retry_job(services.db, caller.tenant, job_id):
         raise HTTPException(status.HTTP_409_CONFLICT, "only a failed or cancelled job can be retried")
     return _read(engine, job_id)
 
 
 @router.post("/{job_id}/cancel", responses=NOT_FOUND)
-def cancel_job(job_id: ObjectId, engine: TenantDbDep) -> JobDetail:
+def cancel_job(job_id: ObjectId, caller: CallerDep, services: ServicesDep, engine: TenantDbDep) -> JobDetail:
+    """A pending job is cancelled now; a running one stops at its next task boundary."""
     _read(engine, job_id)
-    with engine.begin() as conn:
-        actions.cancel_jobs(conn, job_id=job_id)
+    operations.cancel_job(services.db, caller.tenant, job_id)
     return _read(engine, job_id)

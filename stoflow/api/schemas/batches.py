@@ -30,6 +30,8 @@ class BatchPublic(BaseModel):
     completed: int
     failed: int
     cancelled: int
+    # Pending jobs are held (not started) while the batch is paused.
+    paused: bool
     # Finished jobs over all jobs, 0.0 to 1.0.
     progress: float
     created_at: datetime
@@ -44,6 +46,7 @@ class JobPublic(BaseModel):
     action: Action
     product_id: int | None
     status: JobStatus
+    paused: bool
     attempts: int
     max_attempts: int
     error_kind: str | None

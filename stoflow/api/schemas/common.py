@@ -34,6 +34,11 @@ class Message(BaseModel):
     detail: str
 
 
+class Cancelled(BaseModel):
+    cancelled: int  # pending jobs cancelled at once
+    stopping: int  # running jobs that stop at their next task boundary
+
+
 class Count(BaseModel):
     """How many objects an operation affected."""
 
