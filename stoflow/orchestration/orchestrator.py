@@ -25,7 +25,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Connection, and_, or_, select, update
+from sqlalchemy import Connection, update
 
 from stoflow.domain.clock import Clock, system_clock
 from stoflow.domain.enums import Action, ErrorKind, JobStatus, Marketplace, StepType, TaskStatus
@@ -36,6 +36,15 @@ from stoflow.handlers.base import BaseJobHandler, HandlerRegistry, UnknownStepEr
 from stoflow.orchestration.batches import BatchRequest, insert_batch
 from stoflow.orchestration.cascade import mark_batch_started, record_job_finished
 from stoflow.orchestration.job_control import pause_marketplace, reopen_job
+from stoflow.orchestration.statements import (
+    ADVANCE,
+    CLAIM_DIRECT,
+    CLAIM_LEASED,
+    FENCE,
+    FINISH_TASK,
+    LOAD_TASKS,
+    START_TASK,
+)
 from stoflow.orchestration.wakeup import notify_jobs_ready
 from stoflow.store.database import Database
 from stoflow.store.tables import marketplace_jobs as jobs
@@ -83,21 +92,6 @@ class _TaskRow:
     def in_doubt(self) -> bool:
         # RUNNING at load time means an attempt died mid-step; an ambiguous failure may have acted.
         return self.status is TaskStatus.RUNNING or (self.status is TaskStatus.FAILED and self.ambiguous)
-
-
-_JOB_COLUMNS = (
-    jobs.c.id,
-    jobs.c.batch_job_id,
-    jobs.c.marketplace,
-    jobs.c.action,
-    jobs.c.product_id,
-    jobs.c.account_id,
-    jobs.c.idempotency_key,
-    jobs.c.attempts,
-    jobs.c.max_attempts,
-    jobs.c.cancel_requested,
-    jobs.c.lease_token,
-)
 
 
 class TaskOrchestrator:
@@ -228,6 +222,12 @@ class _JobRun:
             duration_ms = int((time.perf_counter() - started) * 1000)
             rest = pending[index + 1 :]
             with self.conn.begin():
+                if error is None and rest and self.orch.db.is_postgres and not self._stopping():
+                    if not self._advance(task, ctx, output, duration_ms, rest[0]):
+                        outputs[task.name] = output
+                        continue
+                    self._cancel(rest)
+                    return JobOutcome.CANCELLED
                 cancel_requested = self._fence()
                 if error is not None:
                     self._fail_task(task, ctx, error, duration_ms)
@@ -242,12 +242,15 @@ class _JobRun:
                 if cancel_requested:
                     self._cancel(rest)
                     return JobOutcome.CANCELLED
-                if self.should_stop is not None and self.should_stop():
+                if self._stopping():
                     self._release()
                     return JobOutcome.RELEASED
                 self._start_task(rest[0])
             outputs[task.name] = output
         raise AssertionError("unreachable: the loop returns on the last task")  # pragma: no cover
+
+    def _stopping(self) -> bool:
+        return self.should_stop is not None and self.should_stop()
 
     def _perform(self, handler: BaseJobHandler, ctx: StepContext) -> tuple[dict[str, Any], StepError | None]:
         """Probe if in doubt, else run. Every exception becomes a classified StepError."""
@@ -276,31 +279,12 @@ class _JobRun:
         return self.orch.clock()
 
     def _claim(self) -> JobRef | None:
-        now = self._now()
-        statement = update(jobs).where(jobs.c.id == self.job_id).returning(*_JOB_COLUMNS)
+        params: dict[str, Any] = {"p_job_id": self.job_id, "p_now": self._now()}
         if self.lease is not None:
-            statement = statement.where(
-                jobs.c.lease_token == self.lease.token, jobs.c.status == JobStatus.RUNNING
-            ).values(updated_at=now)
+            statement, params["p_token"] = CLAIM_LEASED, self.lease.token
         else:
-            # Run directly, without a worker's lease: take a fresh token so a stale runner of the
-            # same job is fenced out too. A job leased by a live worker is left alone.
-            statement = statement.where(
-                or_(
-                    jobs.c.status == JobStatus.PENDING,
-                    and_(
-                        jobs.c.status == JobStatus.RUNNING,
-                        or_(jobs.c.lease_expires_at.is_(None), jobs.c.lease_expires_at < now),
-                    ),
-                )
-            ).values(
-                status=JobStatus.RUNNING,
-                lease_token=jobs.c.lease_token + 1,
-                attempts=jobs.c.attempts + 1,
-                started_at=now,
-                updated_at=now,
-            )
-        row = self.conn.execute(statement).one_or_none()
+            statement = CLAIM_DIRECT
+        row = self.conn.execute(statement, params).one_or_none()
         if row is None:
             return None
         self.token = row.lease_token
@@ -321,12 +305,7 @@ class _JobRun:
     def _fence(self) -> bool:
         """Lock the job row if we still hold it; returns whether cancellation was requested."""
         cancel = self.conn.execute(
-            update(jobs)
-            .where(
-                jobs.c.id == self.job_id, jobs.c.lease_token == self.token, jobs.c.status == JobStatus.RUNNING
-            )
-            .values(updated_at=self._now())
-            .returning(jobs.c.cancel_requested)
+            FENCE, {"p_job_id": self.job_id, "p_token": self.token, "p_now": self._now()}
         ).scalar_one_or_none()
         if cancel is None:
             raise LeaseLostError(self.job_id)
@@ -382,11 +361,10 @@ class _JobRun:
         notify_jobs_ready(self.conn, self.tenant)
 
     def _after_failure(self, job: JobRef, error: StepError) -> JobOutcome:
-        max_attempts = self.conn.scalar(select(jobs.c.max_attempts).where(jobs.c.id == self.job_id))
         decision = self.orch.policy.decide(
             error,
             attempt=job.attempt,
-            max_attempts=int(max_attempts or 1),
+            max_attempts=self.max_attempts,
             now=self._now(),
             rng=self.orch.rng,
         )
@@ -414,20 +392,7 @@ class _JobRun:
 
     # -- task-level writes -------------------------------------------------------------------
     def _load_tasks(self) -> list[_TaskRow]:
-        result = self.conn.execute(
-            select(
-                tasks.c.id,
-                tasks.c.step_type,
-                tasks.c.name,
-                tasks.c.status,
-                tasks.c.input,
-                tasks.c.output,
-                tasks.c.side_effects,
-                tasks.c.error_ambiguous,
-            )
-            .where(tasks.c.job_id == self.job_id)
-            .order_by(tasks.c.step_order)
-        )
+        result = self.conn.execute(LOAD_TASKS, {"p_job_id": self.job_id})
         return [
             _TaskRow(
                 id=r.id,
@@ -443,47 +408,54 @@ class _JobRun:
         ]
 
     def _start_task(self, task: _TaskRow) -> None:
-        self.conn.execute(
-            update(tasks)
-            .where(tasks.c.id == task.id)
-            .values(
-                status=TaskStatus.RUNNING,
-                attempts=tasks.c.attempts + 1,
-                started_at=self._now(),
-                completed_at=None,
-            )
-        )
+        self.conn.execute(START_TASK, {"p_task_id": task.id, "p_now": self._now()})
 
     def _complete_task(
         self, task: _TaskRow, ctx: StepContext, output: dict[str, Any], duration_ms: int
     ) -> None:
-        self.conn.execute(
-            update(tasks)
-            .where(tasks.c.id == task.id)
-            .values(
-                status=TaskStatus.COMPLETED,
-                output=output,
-                side_effects=task.side_effects + ctx.side_effects,
-                completed_at=self._now(),
-                duration_ms=duration_ms,
-                error_ambiguous=False,
-                **_error_values(None),
-            )
-        )
+        params = self._outcome_params(task, ctx, TaskStatus.COMPLETED, output=output, duration_ms=duration_ms)
+        self.conn.execute(FINISH_TASK, params)
 
     def _fail_task(self, task: _TaskRow, ctx: StepContext, error: StepError, duration_ms: int) -> None:
-        self.conn.execute(
-            update(tasks)
-            .where(tasks.c.id == task.id)
-            .values(
-                status=TaskStatus.FAILED,
-                side_effects=task.side_effects + ctx.side_effects,
-                completed_at=self._now(),
-                duration_ms=duration_ms,
-                error_ambiguous=error.ambiguous,
-                **_error_values(error),
-            )
-        )
+        params = self._outcome_params(task, ctx, TaskStatus.FAILED, duration_ms=duration_ms, error=error)
+        self.conn.execute(FINISH_TASK, params)
+
+    def _advance(
+        self, task: _TaskRow, ctx: StepContext, output: dict[str, Any], duration_ms: int, following: _TaskRow
+    ) -> bool:
+        """PostgreSQL: fence, COMPLETED outcome and next task RUNNING in one statement.
+
+        Returns whether cancellation was requested (then the next task was not started).
+        """
+        params = self._outcome_params(task, ctx, TaskStatus.COMPLETED, output=output, duration_ms=duration_ms)
+        params.update(p_job_id=self.job_id, p_token=self.token, p_next_task_id=following.id)
+        cancel = self.conn.execute(ADVANCE, params).scalar_one_or_none()
+        if cancel is None:
+            raise LeaseLostError(self.job_id)
+        return bool(cancel)
+
+    def _outcome_params(
+        self,
+        task: _TaskRow,
+        ctx: StepContext,
+        status: TaskStatus,
+        *,
+        duration_ms: int,
+        output: dict[str, Any] | None = None,
+        error: StepError | None = None,
+    ) -> dict[str, Any]:
+        params = {
+            "p_task_id": task.id,
+            "p_status": status,
+            "p_output": output,
+            # earlier attempts' effects stay on record next to this attempt's
+            "p_side_effects": task.side_effects + ctx.side_effects,
+            "p_now": self._now(),
+            "p_duration_ms": duration_ms,
+            "p_ambiguous": bool(error and error.ambiguous),
+        }
+        params.update({f"p_{k}": v for k, v in _error_values(error).items()})
+        return params
 
 
 def _error_values(error: StepError | None) -> dict[str, Any]:
