@@ -1,10 +1,106 @@
-"""Placeholder until this command group lands."""
+"""`stoflow up`: API, dashboard, worker and marketplace sandbox in one process, on SQLite.
+
+Everything a first look needs: a demo tenant with products and photos, sandbox accounts, the
+durable worker running the DEMO handlers (simulated steps, see stoflow.handlers.demo), and the
+dashboard URL with an API key.
+"""
 
 from __future__ import annotations
 
+import signal
+import threading
+from pathlib import Path
+from types import FrameType
+from typing import Annotated, Any
+
+import httpx
 import typer
+from rich.console import Console
+
+from stoflow.api.app import create_app
+from stoflow.api.demo_setup import ensure_demo_tenant
+from stoflow.api.server import serving
+from stoflow.api.services import ApiServices
+from stoflow.config import get_settings
+from stoflow.domain.enums import Marketplace
+from stoflow.handlers.demo import demo_registry
+from stoflow.orchestration.orchestrator import TaskOrchestrator
+from stoflow.orchestration.worker import Worker, WorkerConfig
+from stoflow.sandbox.server import running_sandbox
+from stoflow.store.database import Database
+from stoflow.store.migrate import upgrade_all
+from stoflow.store.secrets import SecretBox
+
+DATA_DIR = Path("var/demo")
+
+
+def _register_sellers(urls: dict[Marketplace, str]) -> dict[Marketplace, dict[str, Any]]:
+    sellers: dict[Marketplace, dict[str, Any]] = {}
+    for marketplace, url in urls.items():
+        response = httpx.post(f"{url}/_admin/sellers", json={}, timeout=10)
+        response.raise_for_status()
+        sellers[marketplace] = response.json()
+    return sellers
+
+
+def up(
+    *,
+    host: Annotated[str, typer.Option(help="Address of the API and dashboard.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port of the API and dashboard (0 picks a free one).")] = 8000,
+    data_dir: Annotated[Path, typer.Option(help="Where the demo's SQLite files and key live.")] = DATA_DIR,
+    step_delay: Annotated[float, typer.Option(min=0.0, max=10.0, help="Seconds each DEMO step takes.")] = 0.3,
+    concurrency: Annotated[int, typer.Option(min=1, max=64, help="Worker slots.")] = 4,
+) -> None:
+    """Run the whole system locally with demo data; Ctrl+C stops it."""
+    console = Console()
+    settings = get_settings()
+    if settings.secret_key is None:
+        settings = settings.model_copy(update={"key_file": data_dir / "secret.key"})
+    db = Database(f"sqlite:///{data_dir / 'stoflow.db'}")
+    stop = threading.Event()
+
+    def _on_signal(_signum: int, _frame: FrameType | None) -> None:
+        stop.set()
+
+    signal.signal(signal.SIGINT, _on_signal)
+    signal.signal(signal.SIGTERM, _on_signal)
+    try:
+        upgrade_all(db)
+        with running_sandbox() as sandbox:
+            urls = {
+                Marketplace.EBAY: sandbox.ebay_url,
+                Marketplace.ETSY: sandbox.etsy_url,
+                Marketplace.VINTED: sandbox.vinted_url,
+            }
+            demo = ensure_demo_tenant(db, SecretBox.from_settings(settings), _register_sellers(urls))
+            orchestrator = TaskOrchestrator(db, demo_registry(delay_s=step_delay))
+            worker = Worker(orchestrator, WorkerConfig(concurrency=concurrency))
+            worker.start()
+            try:
+                app = create_app(ApiServices(db=db, orchestrator=orchestrator))
+                with serving(app, host=host, port=port) as url:
+                    console.print(
+                        f"[bold green]StoFlow is up[/] (tenant [bold]{demo.name}[/], SQLite in {data_dir})"
+                    )
+                    # soft_wrap: the URL and the key stay on one line whatever the terminal width.
+                    console.print(f"Dashboard: {url}/#key={demo.api_key}", soft_wrap=True, highlight=False)
+                    console.print(f"API key:   {demo.api_key}", soft_wrap=True, highlight=False)
+                    console.print(f"API docs:  {url}/docs")
+                    for marketplace, sandbox_url in urls.items():
+                        console.print(f"Sandbox {marketplace.value}: {sandbox_url}")
+                    console.print(
+                        "[yellow]Batches run DEMO handlers (simulated steps), not the marketplace "
+                        "integrations.[/] Press Ctrl+C to stop.",
+                        highlight=False,
+                    )
+                    stop.wait()
+            finally:
+                worker.stop(15.0)
+    finally:
+        db.dispose()
+    console.print("stopped")
 
 
 def register(app: typer.Typer) -> None:
-    """Add this module's commands to the root CLI."""
-    del app
+    """Add `stoflow up` to the root CLI."""
+    app.command("up")(up)
