@@ -19,6 +19,7 @@ from stoflow.handlers.base import HandlerRegistry
 from stoflow.orchestration.orchestrator import TaskOrchestrator
 from stoflow.orchestration.worker import Worker, WorkerConfig, WorkerHooks, default_owner
 from stoflow.store.database import Database
+from stoflow.store.tenancy import validate_tenant_name
 
 DEFAULT_SETUP = "stoflow.handlers.registry:default_registry"
 
@@ -68,6 +69,9 @@ def worker(
     account_concurrency: list[str] = typer.Option(  # noqa: B008 - typer's idiom
         [], help="Max running jobs per seller account, e.g. vinted=1 (repeatable)."
     ),
+    tenant: list[str] = typer.Option(  # noqa: B008 - typer's idiom
+        [], help="Serve only this tenant (repeatable); default: every tenant."
+    ),
     owner: str | None = typer.Option(None, help="Lease owner name (default host:pid:random)."),
     setup: str = typer.Option(DEFAULT_SETUP, envvar="STOFLOW_WORKER_SETUP", help="module:function"),
 ) -> None:
@@ -89,6 +93,7 @@ def worker(
         lease_s=lease_seconds,
         poll_s=poll_seconds,
         account_concurrency=parse_account_concurrency(account_concurrency),
+        tenants=tuple(validate_tenant_name(t) for t in tenant) or None,
     )
     pool = Worker(orchestrator, config, hooks=made.hooks)
 

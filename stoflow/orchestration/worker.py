@@ -63,13 +63,18 @@ class WorkerConfig:
     poll_s: float | None = None
     tenant_refresh_s: float = 5.0
     account_concurrency: Mapping[Marketplace, int] = field(default_factory=dict)
+    # Serve only these tenants (a dedicated worker for a large seller); None serves every tenant.
+    tenants: tuple[str, ...] | None = None
 
 
 class _TenantRotation:
     """The tenant list, refreshed now and then, and a round-robin cursor shared by all slots."""
 
-    def __init__(self, orch: TaskOrchestrator, refresh_s: float, clock: Clock) -> None:
+    def __init__(
+        self, orch: TaskOrchestrator, refresh_s: float, clock: Clock, only: tuple[str, ...] | None
+    ) -> None:
         self._orch = orch
+        self._only = only
         self._refresh_s = refresh_s
         self._clock = clock
         self._lock = threading.Lock()
@@ -82,7 +87,8 @@ class _TenantRotation:
         with self._lock:
             now = self._clock()
             if self._loaded_at is None or (now - self._loaded_at).total_seconds() >= self._refresh_s:
-                self._names = self._orch.db.tenant_names()
+                names = self._orch.db.tenant_names()
+                self._names = [n for n in names if n in self._only] if self._only is not None else names
                 self._loaded_at = now
             if not self._names:
                 return []
@@ -114,7 +120,9 @@ class Worker:
         self.poll_s = self.config.poll_s or (5.0 if self.db.is_postgres else 0.2)
         self._stopping = threading.Event()
         self._wake = threading.Event()
-        self._tenants = _TenantRotation(orchestrator, self.config.tenant_refresh_s, clock)
+        self._tenants = _TenantRotation(
+            orchestrator, self.config.tenant_refresh_s, clock, self.config.tenants
+        )
         self._threads: list[threading.Thread] = []
         self._listener: Listener | None = None
         self.jobs_run = 0
