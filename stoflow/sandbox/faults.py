@@ -71,7 +71,8 @@ class FaultInjector:
         rule = FaultRule(
             id=f"fault-{number}",
             spec=spec,
-            rng=random.Random(f"{self._seed}/{number}"),  # noqa: S311 - reproducible, not secret, remaining=spec.times
+            rng=random.Random(f"{self._seed}/{number}"),  # noqa: S311 - reproducible, not secret
+            remaining=spec.times,
         )
         self._rules[rule.id] = rule
         return rule

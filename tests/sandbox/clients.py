@@ -46,16 +46,17 @@ class EbaySession:
         basic = base64.b64encode(
             f"{self.credentials['client_id']}:{self.credentials['client_secret']}".encode()
         ).decode()
-        return httpx.post(
-            f"{self.base_url}/identity/v1/oauth2/token",
+        return self.client.post(
+            "/identity/v1/oauth2/token",
             data={"grant_type": "refresh_token", "refresh_token": self.credentials["refresh_token"]},
             headers={"Authorization": f"Basic {basic}"},
         )
 
 
 def connect_ebay(base_url: str, recorder: Recorder | None = None) -> EbaySession:
-    credentials = httpx.post(f"{base_url}/_admin/sellers", json={}).json()
-    session = EbaySession(base_url, credentials, "", _client(base_url, recorder))
+    client = _client(base_url, recorder)  # one client: building one costs about 0.1 s
+    credentials = client.post("/_admin/sellers", json={}).json()
+    session = EbaySession(base_url, credentials, "", client)
     token = session.refresh().json()["access_token"]
     session.access_token = token
     session.client.headers.update({"Authorization": f"Bearer {token}", "Content-Language": "en-US"})
@@ -82,16 +83,17 @@ class EtsySession:
         self.client.headers["Authorization"] = f"Bearer {access_token}"
 
 
-def connect_etsy(base_url: str, recorder: Recorder | None = None) -> EtsySession:
-    """Registers a shop and runs the real PKCE code exchange to get tokens."""
-    credentials = httpx.post(f"{base_url}/_admin/sellers", json={}).json()
+def connect_etsy(base_url: str, recorder: Recorder | None = None, **shop: str) -> EtsySession:
+    """Registers a shop (options such as country_iso) and runs the real PKCE exchange for tokens."""
+    client = _client(base_url, recorder)
+    credentials = client.post("/_admin/sellers", json=shop).json()
     verifier, challenge = pkce_pair()
-    code = httpx.post(
-        f"{base_url}/_admin/sellers/{credentials['seller_id']}/credentials",
+    code = client.post(
+        f"/_admin/sellers/{credentials['seller_id']}/credentials",
         json={"code_challenge": challenge},
     ).json()
-    tokens = httpx.post(
-        f"{base_url}/v3/public/oauth/token",
+    tokens = client.post(
+        "/v3/public/oauth/token",
         data={
             "grant_type": "authorization_code",
             "client_id": credentials["keystring"],
@@ -100,7 +102,7 @@ def connect_etsy(base_url: str, recorder: Recorder | None = None) -> EtsySession
             "code_verifier": verifier,
         },
     ).json()
-    client = _client(base_url, recorder, headers={"x-api-key": credentials["api_key"]})
+    client.headers["x-api-key"] = credentials["api_key"]
     session = EtsySession(base_url, credentials, tokens, client)
     session.use_token(tokens["access_token"])
     return session
@@ -123,10 +125,10 @@ class VintedSession:
 
 
 def connect_vinted(base_url: str) -> VintedSession:
-    credentials = httpx.post(f"{base_url}/_admin/sellers", json={}).json()
-    client = _client(
-        base_url, None, cookies=credentials["cookies"], headers={"X-CSRF-Token": credentials["csrf_token"]}
-    )
+    client = _client(base_url, None)
+    credentials = client.post("/_admin/sellers", json={}).json()
+    client.cookies.update(credentials["cookies"])
+    client.headers["X-CSRF-Token"] = credentials["csrf_token"]
     return VintedSession(base_url, credentials, client)
 
 
