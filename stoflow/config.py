@@ -23,6 +23,13 @@ class Settings(BaseSettings):
     job_max_attempts: int = Field(default=5, ge=1, le=100)
     retry_base_delay_s: float = Field(default=2.0, gt=0)
     retry_max_delay_s: float = Field(default=600.0, gt=0)
+    # Marketplace base URLs: production by default; eBay's sandbox (https://api.sandbox.ebay.com,
+    # https://apim.sandbox.ebay.com) or the local emulators (`stoflow sandbox`) for tests and demos.
+    ebay_api_url: str = "https://api.ebay.com"
+    ebay_media_url: str = "https://apim.ebay.com"  # the Media API (images) lives on its own host
+    etsy_api_url: str = "https://openapi.etsy.com"
+    etsy_oauth_url: str = "https://api.etsy.com"  # Etsy's token endpoint host
+    marketplace_timeout_s: float = Field(default=30.0, gt=0)
 
 
 @lru_cache(maxsize=1)

@@ -245,3 +245,62 @@ rate_limit_buckets = Table(
     Column("updated_at_s", Float, nullable=False),
     schema=SHARED_SCHEMA,
 )
+
+# What StoFlow knows of a product on one marketplace account (0003_listings): remote ids, URL,
+# state and when a sync last saw it. Written as soon as a remote id exists (an Etsy draft), so a
+# retry finds it even when the task that created it did not finish.
+marketplace_listings = Table(
+    "marketplace_listings",
+    tenant_metadata,
+    Column("id", Integer, primary_key=True),
+    Column("product_id", Integer, ForeignKey("products.id", ondelete="CASCADE"), nullable=False),
+    Column("account_id", Integer, ForeignKey("marketplace_accounts.id", ondelete="CASCADE"), nullable=False),
+    Column("marketplace", String(16), nullable=False),
+    Column("sku", String(50), nullable=False),
+    Column("remote_id", String(64)),  # eBay listingId, Etsy listing_id
+    Column("offer_id", String(64)),  # eBay only
+    Column("url", String(500)),
+    Column("state", String(16), nullable=False),
+    # Marketplace-specific memory, e.g. which source images were uploaded as which remote images.
+    Column("details", json_type(), nullable=False, default=dict),
+    Column("last_synced_at", UTCDateTime),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+    UniqueConstraint("account_id", "product_id"),
+    CheckConstraint(_in(Marketplace, "marketplace"), name="marketplace"),
+)
+
+# Every change StoFlow made to (or saw of) a publication, oldest first (0003_listings).
+listing_audit = Table(
+    "listing_audit",
+    tenant_metadata,
+    Column("id", Integer, primary_key=True),
+    Column("product_id", Integer, ForeignKey("products.id", ondelete="CASCADE"), nullable=False),
+    Column("account_id", Integer, nullable=False),
+    Column("marketplace", String(16), nullable=False),
+    Column("change", String(24), nullable=False),  # draft_created, published, updated, withdrawn, ...
+    Column("job_id", Integer),
+    Column("remote_id", String(64)),
+    Column("details", json_type(), nullable=False, default=dict),
+    Column("created_at", UTCDateTime, nullable=False),
+    Index("ix_listing_audit_product", "product_id", "marketplace"),
+)
+
+# Orders (Etsy receipts) imported by orders_sync, once each by their marketplace id (0003_listings).
+marketplace_orders = Table(
+    "marketplace_orders",
+    tenant_metadata,
+    Column("id", Integer, primary_key=True),
+    Column("account_id", Integer, ForeignKey("marketplace_accounts.id", ondelete="CASCADE"), nullable=False),
+    Column("marketplace", String(16), nullable=False),
+    Column("remote_order_id", String(64), nullable=False),
+    Column("status", String(32), nullable=False),
+    Column("skus", json_type(), nullable=False, default=list),
+    Column("total", Numeric(12, 2)),
+    Column("currency", String(3)),
+    Column("remote_updated_at", UTCDateTime),
+    Column("imported_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+    UniqueConstraint("account_id", "remote_order_id"),
+    CheckConstraint(_in(Marketplace, "marketplace"), name="marketplace"),
+)

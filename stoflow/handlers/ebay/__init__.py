@@ -1,0 +1,1 @@
+"""eBay handlers: publish, update, delete, unpublish, sync (Inventory API)."""

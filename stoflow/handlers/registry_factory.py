@@ -1,0 +1,18 @@
+"""The handler registry of the real integrations, keyed by (marketplace, action)."""
+
+from __future__ import annotations
+
+from stoflow.handlers.base import BaseJobHandler, HandlerRegistry
+from stoflow.handlers.direct_api import IntegrationDeps
+from stoflow.handlers.ebay.publish import EbayPublishHandler
+
+
+def direct_api_handlers(deps: IntegrationDeps) -> list[BaseJobHandler]:
+    """eBay and Etsy handlers (the marketplaces with a REST API)."""
+    return [
+        EbayPublishHandler(deps),
+    ]
+
+
+def integrations_registry(deps: IntegrationDeps) -> HandlerRegistry:
+    return HandlerRegistry(direct_api_handlers(deps))

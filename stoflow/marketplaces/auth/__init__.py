@@ -1,0 +1,1 @@
+"""Marketplace accounts (encrypted credentials, settings) and OAuth token refresh."""
