@@ -5,12 +5,14 @@ from __future__ import annotations
 from stoflow.handlers.base import BaseJobHandler, HandlerRegistry
 from stoflow.handlers.direct_api import IntegrationDeps
 from stoflow.handlers.ebay.publish import EbayPublishHandler
+from stoflow.handlers.etsy.publish import EtsyPublishHandler
 
 
 def direct_api_handlers(deps: IntegrationDeps) -> list[BaseJobHandler]:
     """eBay and Etsy handlers (the marketplaces with a REST API)."""
     return [
         EbayPublishHandler(deps),
+        EtsyPublishHandler(deps),
     ]
 
 

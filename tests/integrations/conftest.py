@@ -14,7 +14,9 @@ from tests.integrations.support import Harness, make_harness
 
 @pytest.fixture
 def sandbox() -> Iterator[Sandbox]:
-    with running_sandbox(SandboxConfig(seed=11)) as running:
+    # Etsy's real 10 requests/s would turn these tests into rate-limit tests; 429s are injected instead.
+    config = SandboxConfig(seed=11, etsy_per_second_limit=10_000, etsy_per_day_limit=1_000_000)
+    with running_sandbox(config) as running:
         yield running
 
 

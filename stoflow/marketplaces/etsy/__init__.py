@@ -1,0 +1,1 @@
+"""Etsy Open API v3: listings, images, inventory (SKU), receipts, OAuth refresh; the services."""
