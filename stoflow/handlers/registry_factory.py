@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from stoflow.handlers.base import BaseJobHandler, HandlerRegistry
 from stoflow.handlers.direct_api import IntegrationDeps
+from stoflow.handlers.ebay.manage import EbayDeleteHandler, EbayUnpublishHandler, EbayUpdateHandler
 from stoflow.handlers.ebay.publish import EbayPublishHandler
+from stoflow.handlers.etsy.manage import EtsyDeleteHandler, EtsyUpdateHandler
 from stoflow.handlers.etsy.publish import EtsyPublishHandler
 
 
@@ -12,7 +14,12 @@ def direct_api_handlers(deps: IntegrationDeps) -> list[BaseJobHandler]:
     """eBay and Etsy handlers (the marketplaces with a REST API)."""
     return [
         EbayPublishHandler(deps),
+        EbayUpdateHandler(deps),
+        EbayDeleteHandler(deps),
+        EbayUnpublishHandler(deps),
         EtsyPublishHandler(deps),
+        EtsyUpdateHandler(deps),
+        EtsyDeleteHandler(deps),
     ]
 
 

@@ -12,13 +12,17 @@ from stoflow.marketplaces.listings import ListingState, record_change, save_list
 
 
 def save_publication(
-    handler: DirectAPIJobHandler[Any], *, change: str = "published"
+    handler: DirectAPIJobHandler[Any],
+    *,
+    change: str = "published",
+    item_task: str = "create_listing",
+    offer_task: str = "publish_listing",
 ) -> Callable[[StepContext], Awaitable[dict[str, Any]]]:
     """The step that records a live listing after publish or update."""
 
     async def save_result(ctx: StepContext) -> dict[str, Any]:
-        published = ctx.output_of("publish_listing")
-        item = ctx.output_of("create_listing")
+        published = ctx.output_of(offer_task)
+        item = ctx.output_of(item_task)
         assert ctx.job.product_id is not None
         assert ctx.job.account_id is not None
         now = handler.deps.clock()
