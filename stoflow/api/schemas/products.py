@@ -4,19 +4,32 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
+from typing import Annotated
+from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from stoflow.api.schemas.common import IdField
 
 Short = Field(default=None, min_length=1, max_length=80)
-Url = Field(min_length=1, max_length=1000, pattern=r"^https?://\S+$")
+
+
+def _absolute_url(value: str) -> str:
+    parts = urlsplit(value)  # raises ValueError on a malformed host such as "http://[x"
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError("an absolute http(s) URL is required")
+    return value
+
+
+Url = Annotated[
+    str, Field(min_length=1, max_length=1000, pattern=r"^https?://\S+$"), AfterValidator(_absolute_url)
+]
 
 
 class ImageCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    url: str = Url
+    url: Url
     # Internal photos (price labels...) are kept for the seller and never published.
     internal: bool = False
     # 1-based place among the product's images; appended at the end when omitted.
