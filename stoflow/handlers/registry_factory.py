@@ -6,6 +6,7 @@ from stoflow.handlers.base import BaseJobHandler, HandlerRegistry
 from stoflow.handlers.direct_api import IntegrationDeps
 from stoflow.handlers.ebay.manage import EbayDeleteHandler, EbayUnpublishHandler, EbayUpdateHandler
 from stoflow.handlers.ebay.publish import EbayPublishHandler
+from stoflow.handlers.ebay.sync import EbaySyncHandler
 from stoflow.handlers.etsy.manage import EtsyDeleteHandler, EtsyUpdateHandler
 from stoflow.handlers.etsy.publish import EtsyPublishHandler
 
@@ -17,6 +18,7 @@ def direct_api_handlers(deps: IntegrationDeps) -> list[BaseJobHandler]:
         EbayUpdateHandler(deps),
         EbayDeleteHandler(deps),
         EbayUnpublishHandler(deps),
+        EbaySyncHandler(deps),
         EtsyPublishHandler(deps),
         EtsyUpdateHandler(deps),
         EtsyDeleteHandler(deps),

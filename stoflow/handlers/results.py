@@ -25,7 +25,7 @@ def existing_record(handler: DirectAPIJobHandler[Any], ctx: StepContext) -> List
     assert ctx.job.product_id is not None
     with handler.engine(ctx).connect() as conn:
         record = find_listing(conn, ctx.job.account_id, ctx.job.product_id)
-    if record is None or record.remote_id is None and record.offer_id is None:
+    if record is None or (record.remote_id is None and record.offer_id is None):
         raise PermanentError(
             f"product {ctx.job.product_id} has no {handler.marketplace.value} listing on this account",
             code="listing_missing",

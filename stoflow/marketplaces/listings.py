@@ -135,3 +135,33 @@ def record_change(
             created_at=now,
         )
     )
+
+
+def mark_unseen_as_ended(
+    conn: Connection, account_id: int, since: datetime, now: datetime
+) -> list[ListingRecord]:
+    """After a sync that read the whole remote inventory: records it did not see are gone remotely.
+
+    Only records that existed before the sync started and were not seen by it qualify; callers must
+    not call this after a partial read, which proves nothing about what it did not reach.
+    """
+    live = (ListingState.ACTIVE, ListingState.INACTIVE, ListingState.DRAFT)
+    gone = [
+        record
+        for record in listings_of_account(conn, account_id)
+        if record.state in live
+        and (record.last_synced_at is None or record.last_synced_at < since)
+        and _created_before(conn, record.id, since)
+    ]
+    if gone:
+        conn.execute(
+            update(listings)
+            .where(listings.c.id.in_([r.id for r in gone]))
+            .values(state=ListingState.ENDED, updated_at=now)
+        )
+    return gone
+
+
+def _created_before(conn: Connection, record_id: int, moment: datetime) -> bool:
+    created = conn.scalar(select(listings.c.created_at).where(listings.c.id == record_id))
+    return created is not None and created < moment
