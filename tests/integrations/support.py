@@ -69,9 +69,11 @@ class Harness:
         with self.admin(marketplace) as client:
             client.delete("/_admin/faults").raise_for_status()
 
-    def calls(self, marketplace: Marketplace, route: str) -> list[dict[str, Any]]:
+    def calls(self, marketplace: Marketplace, route: str | None = None) -> list[dict[str, Any]]:
+        """Calls the emulator served, on one route or all."""
+        params = {"route": route} if route else {}
         with self.admin(marketplace) as client:
-            calls: list[dict[str, Any]] = client.get("/_admin/calls", params={"route": route}).json()["calls"]
+            calls: list[dict[str, Any]] = client.get("/_admin/calls", params=params).json()["calls"]
             return calls
 
     def remote_listings(self, marketplace: Marketplace, seller: str) -> list[dict[str, Any]]:
