@@ -199,6 +199,10 @@ class _JobRun:
             if self.cancel_at_start:
                 self._cancel(pending)
                 return JobOutcome.CANCELLED
+            refusal = self._refusal(job)
+            if refusal is not None:
+                self._finish(JobStatus.FAILED, error=refusal)
+                return JobOutcome.FAILED
             if not pending:
                 self._finish(JobStatus.COMPLETED, result={})
                 return JobOutcome.COMPLETED
@@ -248,6 +252,22 @@ class _JobRun:
                 self._start_task(rest[0])
             outputs[task.name] = output
         raise AssertionError("unreachable: the loop returns on the last task")  # pragma: no cover
+
+    def _refusal(self, job: JobRef) -> StepError | None:
+        """Reasons to fail a job before running anything, so it cannot loop through claims."""
+        if not self.orch.registry.supports(job.marketplace, job.action):
+            return PermanentError(
+                f"{job.action.value} is not supported on {job.marketplace.value} by this worker",
+                code="unsupported_operation",
+            )
+        if job.attempt > self.max_attempts:
+            # Each claim spends an attempt; outcomes of failed attempts end the job at the limit,
+            # so passing it means earlier attempts died mid-step (worker crashes or kills).
+            return TransientError(
+                f"gave up after {job.attempt - 1} attempts that ended without an outcome (worker stopped)",
+                code="attempts_exhausted",
+            )
+        return None
 
     def _stopping(self) -> bool:
         return self.should_stop is not None and self.should_stop()

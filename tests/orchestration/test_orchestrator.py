@@ -444,3 +444,29 @@ def test_batch_creation_is_idempotent_by_key(orch: TaskOrchestrator, tenant: str
     with orch.db.tenant(tenant).connect() as conn:
         assert len(list(conn.scalars(select(marketplace_jobs.c.id)))) == 3
         assert len(list(conn.scalars(select(marketplace_tasks.c.id)))) == 12
+
+
+def test_a_job_whose_runs_keep_dying_fails_at_its_attempt_limit(
+    db: Database, market: FakeMarketplace, clock: ManualClock, tenant: str
+) -> None:
+    def crash(ctx: StepContext) -> None:
+        raise SimulatedCrash
+
+    orch = make_orchestrator(db, market, clock, {"map_data": crash}, max_attempts=2)
+    _, (job_id,) = publish(orch, tenant)
+    for _ in range(2):
+        with pytest.raises(SimulatedCrash):
+            orch.run_job(tenant, job_id)
+    assert orch.run_job(tenant, job_id) is JobOutcome.FAILED
+    job = job_row(db, tenant, job_id)
+    assert (job.status, job.error_code) == ("failed", "attempts_exhausted")
+
+
+def test_a_job_without_a_handler_fails_instead_of_looping(
+    orch: TaskOrchestrator, db: Database, clock: ManualClock, tenant: str
+) -> None:
+    _, (job_id,) = publish(orch, tenant)
+    other = TaskOrchestrator(db, HandlerRegistry(), clock=clock)
+    assert other.run_job(tenant, job_id) is JobOutcome.FAILED
+    job = job_row(db, tenant, job_id)
+    assert (job.status, job.error_code) == ("failed", "unsupported_operation")
