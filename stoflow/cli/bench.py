@@ -40,5 +40,32 @@ def orchestrator(
     )
 
 
+@bench_app.command("workers")
+def workers(
+    processes: str = typer.Option("1,2,4", help="worker process counts to measure, comma-separated"),
+    jobs: int = typer.Option(500, min=1, help="jobs per measured run"),
+    latency_samples: int = typer.Option(40, min=1, help="single-job batches timed from enqueue to start"),
+    memory_tasks: int = typer.Option(100_000, min=10_000, help="tasks run before the last RSS reading"),
+    as_json: bool = typer.Option(False, "--json", help="print JSON"),
+) -> None:
+    """End-to-end worker processes: tasks/s, enqueue-to-start latency and RSS, next to the floor."""
+    from stoflow.orchestration.bench_workers import run_workers_bench
+
+    try:
+        counts = tuple(int(p) for p in processes.split(",") if p.strip())
+    except ValueError:
+        raise typer.BadParameter(
+            "use comma-separated integers, e.g. 1,2,4", param_hint="--processes"
+        ) from None
+    figures = run_workers_bench(
+        get_settings().database_url,
+        process_counts=counts,
+        jobs_per_run=jobs,
+        latency_samples=latency_samples,
+        memory_tasks=memory_tasks,
+    )
+    _emit(figures, as_json)
+
+
 def register(app: typer.Typer) -> None:
     app.add_typer(bench_app, name="bench")
