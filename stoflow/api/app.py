@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from stoflow.api.errors import install_error_handlers
-from stoflow.api.routes import batches, events, insights, jobs, products
+from stoflow.api.routes import batches, connections, events, insights, jobs, products
 from stoflow.api.services import ApiServices
 from stoflow.web.routes import mount_dashboard
 
@@ -19,7 +19,7 @@ def create_app(services: ApiServices) -> FastAPI:
     )
     app.state.services = services
     install_error_handlers(app)
-    for module in (products, batches, events, jobs, insights):
+    for module in (products, batches, events, jobs, insights, connections):
         app.include_router(module.router)
     mount_dashboard(app)
     return app

@@ -13,16 +13,17 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 
 from stoflow.api.keys import create_api_key
+from stoflow.api.queries.connections import save_connected_account
 from stoflow.domain.clock import system_clock
 from stoflow.domain.enums import Marketplace
 from stoflow.handlers.demo import FAIL_FLAG
 from stoflow.store.database import Database
 from stoflow.store.products import add_product
 from stoflow.store.secrets import SecretBox
-from stoflow.store.tables import marketplace_accounts, tenants
+from stoflow.store.tables import tenants
 from stoflow.store.tenants import create_tenant
 
 DEMO_TENANT = "demo"
@@ -80,27 +81,34 @@ def ensure_demo_tenant(
     return DemoTenant(DEMO_TENANT, create_api_key(db, DEMO_TENANT, label="stoflow up"), created=not exists)
 
 
+def sandbox_account(
+    marketplace: Marketplace, seller: Mapping[str, Any]
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Credentials and settings, in the integrations' shape, from a sandbox seller registration."""
+    if marketplace is Marketplace.EBAY:
+        credentials = {k: seller[k] for k in ("client_id", "client_secret", "refresh_token", "scopes")}
+        keys = ("merchant_location_key", "fulfillment_policy_id", "payment_policy_id", "return_policy_id")
+        return credentials, {k: seller[k] for k in keys}
+    if marketplace is Marketplace.ETSY:
+        credentials = {k: seller[k] for k in ("keystring", "shared_secret", "refresh_token")}
+        return credentials, {k: seller[k] for k in ("shop_id", "shipping_profile_id", "return_policy_id")}
+    return dict(seller), {}
+
+
 def _connect_accounts(db: Database, box: SecretBox, sellers: Mapping[Marketplace, dict[str, Any]]) -> None:
     """Store (or refresh) one sandbox account per marketplace, credentials sealed at rest."""
     now = system_clock()
     with db.tenant(DEMO_TENANT).begin() as conn:
-        for marketplace, credentials in sellers.items():
-            conn.execute(
-                marketplace_accounts.delete().where(
-                    marketplace_accounts.c.marketplace == marketplace,
-                    marketplace_accounts.c.label == "sandbox",
-                )
-            )
-            seller = credentials.get("seller_id") or credentials.get("user_id") or credentials.get("id")
-            conn.execute(
-                insert(marketplace_accounts).values(
-                    marketplace=marketplace,
-                    label="sandbox",
-                    external_user_id=str(seller)[:120] if seller is not None else None,
-                    credentials_encrypted=box.seal(credentials),
-                    settings={},
-                    status="connected",
-                    created_at=now,
-                    updated_at=now,
-                )
+        for marketplace, seller in sellers.items():
+            credentials, settings = sandbox_account(marketplace, seller)
+            user = seller.get("seller_id") or seller.get("user_id")
+            save_connected_account(
+                conn,
+                box,
+                marketplace=marketplace,
+                label="sandbox",
+                credentials=credentials,
+                settings=settings,
+                external_user_id=str(user)[:120] if user is not None else None,
+                now=now,
             )

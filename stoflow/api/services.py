@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from stoflow.api.oauth.apps import OAuthApps
+from stoflow.config import Settings, get_settings
 from stoflow.orchestration.orchestrator import TaskOrchestrator
 from stoflow.store.database import Database
+from stoflow.store.secrets import SecretBox
 
 
 @dataclass(frozen=True, slots=True)
@@ -14,3 +17,7 @@ class ApiServices:
     orchestrator: TaskOrchestrator
     # Seconds between two reads of a batch by its server-sent events stream.
     sse_poll_s: float = 0.25
+    settings: Settings = field(default_factory=get_settings)
+    # Seals marketplace credentials; None disables connecting accounts through this process.
+    box: SecretBox | None = None
+    oauth_apps: OAuthApps = field(default_factory=OAuthApps)

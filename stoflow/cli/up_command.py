@@ -72,12 +72,13 @@ def up(
                 Marketplace.ETSY: sandbox.etsy_url,
                 Marketplace.VINTED: sandbox.vinted_url,
             }
-            demo = ensure_demo_tenant(db, SecretBox.from_settings(settings), _register_sellers(urls))
+            box = SecretBox.from_settings(settings)
+            demo = ensure_demo_tenant(db, box, _register_sellers(urls))
             orchestrator = TaskOrchestrator(db, demo_registry(delay_s=step_delay))
             worker = Worker(orchestrator, WorkerConfig(concurrency=concurrency))
             worker.start()
             try:
-                app = create_app(ApiServices(db=db, orchestrator=orchestrator))
+                app = create_app(ApiServices(db=db, orchestrator=orchestrator, settings=settings, box=box))
                 with serving(app, host=host, port=port) as url:
                     console.print(
                         f"[bold green]StoFlow is up[/] (tenant [bold]{demo.name}[/], SQLite in {data_dir})"

@@ -304,3 +304,21 @@ marketplace_orders = Table(
     UniqueConstraint("account_id", "remote_order_id"),
     CheckConstraint(_in(Marketplace, "marketplace"), name="marketplace"),
 )
+
+# OAuth connections in progress (issue 6): the callback arrives from the seller's browser without an
+# API key, so the state (256 random bits, kept as a digest) finds the tenant. The PKCE verifier is
+# sealed like credentials. Rows are single-use and expire after a few minutes.
+oauth_states = Table(
+    "oauth_states",
+    shared_metadata,
+    Column("id", Integer, primary_key=True),
+    Column("state_sha256", String(64), nullable=False, unique=True),
+    Column("tenant_id", Integer, ForeignKey("shared.tenants.id", ondelete="CASCADE"), nullable=False),
+    Column("marketplace", String(16), nullable=False),
+    Column("label", String(80), nullable=False),
+    Column("code_verifier_encrypted", LargeBinary),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("expires_at", UTCDateTime, nullable=False),
+    CheckConstraint(_in(Marketplace, "marketplace"), name="marketplace"),
+    schema=SHARED_SCHEMA,
+)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from sqlalchemy import Connection, func, select
 
-from stoflow.api.schemas.insights import ConnectionPublic, MarketplaceStats
+from stoflow.api.schemas.insights import MarketplaceStats
 from stoflow.domain.enums import JobStatus, Marketplace
-from stoflow.store.tables import marketplace_accounts, marketplace_jobs
+from stoflow.store.tables import marketplace_jobs
 
 _FINISHED = (JobStatus.COMPLETED, JobStatus.FAILED, JobStatus.CANCELLED)
 
@@ -21,7 +21,6 @@ def marketplace_stats(conn: Connection) -> list[MarketplaceStats]:
             )
         )
     }
-    durations: dict[str, float] = {}
     finished = conn.execute(
         select(jobs.marketplace, jobs.started_at, jobs.finished_at).where(
             jobs.status.in_(_FINISHED), jobs.started_at.is_not(None), jobs.finished_at.is_not(None)
@@ -41,18 +40,3 @@ def marketplace_stats(conn: Connection) -> list[MarketplaceStats]:
         )
         for m in Marketplace
     ]
-
-
-def connections(conn: Connection) -> list[ConnectionPublic]:
-    accounts = marketplace_accounts.c
-    rows = conn.execute(
-        select(
-            accounts.id,
-            accounts.marketplace,
-            accounts.label,
-            accounts.status,
-            accounts.external_user_id,
-            accounts.updated_at,
-        ).order_by(accounts.marketplace, accounts.label)
-    )
-    return [ConnectionPublic.model_validate(r._mapping) for r in rows]

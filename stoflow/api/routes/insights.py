@@ -1,4 +1,4 @@
-"""/api/stats, /api/alerts and /api/connections: what the dashboard's overview shows."""
+"""/api/stats and /api/alerts: what the dashboard's overview shows beside batches."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from fastapi import APIRouter
 
 from stoflow.api.deps import TenantDbDep
 from stoflow.api.queries import insights as q
-from stoflow.api.schemas.insights import AlertPublic, ConnectionPublic, MarketplaceStats
+from stoflow.api.schemas.insights import AlertPublic, MarketplaceStats
 
 router = APIRouter(prefix="/api", tags=["insights"])
 
@@ -23,10 +23,3 @@ def alerts(engine: TenantDbDep) -> list[AlertPublic]:
     """Failure-rate alerts. Empty until the monitoring component provides them."""
     del engine  # authenticated and scoped like every route; no alert source exists yet
     return []
-
-
-@router.get("/connections")
-def connections(engine: TenantDbDep) -> list[ConnectionPublic]:
-    """The caller's marketplace accounts and their status (never their credentials)."""
-    with engine.connect() as conn:
-        return q.connections(conn)

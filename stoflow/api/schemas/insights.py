@@ -25,14 +25,3 @@ class AlertPublic(BaseModel):
     severity: str
     message: str
     raised_at: datetime
-
-
-class ConnectionPublic(BaseModel):
-    """A marketplace account; credentials are never returned."""
-
-    id: int
-    marketplace: Marketplace
-    label: str
-    status: str
-    external_user_id: str | None
-    updated_at: datetime

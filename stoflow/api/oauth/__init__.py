@@ -1,0 +1,1 @@
+"""Connecting a seller's eBay or Etsy account with OAuth 2 (authorization code; PKCE for Etsy)."""
