@@ -33,7 +33,7 @@ class Caller:
     key_id: str
 
 
-def _digest(secret: str) -> str:
+def digest(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
@@ -49,7 +49,7 @@ def create_api_key(db: Database, tenant: str, *, label: str = "default", clock: 
             insert(api_keys).values(
                 tenant_id=tenant_id,
                 key_id=key_id,
-                secret_sha256=_digest(secret),
+                secret_sha256=digest(secret),
                 label=label[:80],
                 created_at=clock(),
             )
@@ -57,20 +57,33 @@ def create_api_key(db: Database, tenant: str, *, label: str = "default", clock: 
     return f"{PREFIX}_{key_id}_{secret}"
 
 
+def split_token(token: str, prefix: str) -> tuple[str, str] | None:
+    """`<prefix>_<id>_<secret>` -> (id, secret), or None when malformed."""
+    head, _, rest = token.partition("_")
+    token_id, _, secret = rest.partition("_")
+    if head != prefix or not token_id or not secret or len(token_id) > 24:
+        return None
+    return token_id, secret
+
+
+def secret_matches(secret: str, stored_digest: str | None) -> bool:
+    """Constant-time check; compares against a dummy digest when no row was found."""
+    return hmac.compare_digest(digest(secret), stored_digest or digest("")) and stored_digest is not None
+
+
 def authenticate(db: Database, key: str) -> Caller | None:
     """The caller a key belongs to, or None for a malformed, unknown or revoked key."""
-    prefix, _, rest = key.partition("_")
-    key_id, _, secret = rest.partition("_")
-    if prefix != PREFIX or not key_id or not secret or len(key_id) > 24:
+    parts = split_token(key, PREFIX)
+    if parts is None:
         return None
+    key_id, secret = parts
     with db.shared.connect() as conn:
         row = conn.execute(
             select(api_keys.c.secret_sha256, tenants.c.name)
             .join(tenants, tenants.c.id == api_keys.c.tenant_id)
             .where(api_keys.c.key_id == key_id, api_keys.c.revoked_at.is_(None))
         ).one_or_none()
-    expected = row.secret_sha256 if row is not None else _digest("")
     # Compare even when the row is missing, so timing does not reveal which key ids exist.
-    if not hmac.compare_digest(_digest(secret), expected) or row is None:
+    if not secret_matches(secret, row.secret_sha256 if row is not None else None) or row is None:
         return None
     return Caller(tenant=row.name, key_id=key_id)

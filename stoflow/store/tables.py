@@ -322,3 +322,18 @@ oauth_states = Table(
     CheckConstraint(_in(Marketplace, "marketplace"), name="marketplace"),
     schema=SHARED_SCHEMA,
 )
+
+# Tokens of the Vinted browser plugin (issue 6): the plugin presents one to the gateway, which finds
+# the tenant and the account by `token_id` and checks the secret's digest in constant time.
+plugin_tokens = Table(
+    "plugin_tokens",
+    shared_metadata,
+    Column("id", Integer, primary_key=True),
+    Column("tenant_id", Integer, ForeignKey("shared.tenants.id", ondelete="CASCADE"), nullable=False),
+    Column("account_id", Integer, nullable=False),  # the tenant's marketplace_accounts.id
+    Column("token_id", String(24), nullable=False, unique=True),
+    Column("secret_sha256", String(64), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("revoked_at", UTCDateTime),
+    schema=SHARED_SCHEMA,
+)

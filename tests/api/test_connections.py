@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from stoflow.api.oauth.apps import OAuthApps
 from stoflow.api.oauth.states import pkce_challenge
+from stoflow.api.plugin_tokens import PluginCaller, authenticate_plugin
 from stoflow.api.services import ApiServices
 from stoflow.config import Settings
 from stoflow.marketplaces.auth.accounts import load_account
@@ -21,7 +22,7 @@ from stoflow.orchestration.orchestrator import TaskOrchestrator
 from stoflow.sandbox.server import Sandbox, running_sandbox
 from stoflow.store.database import Database
 from stoflow.store.secrets import SecretBox
-from stoflow.store.tables import marketplace_accounts, oauth_states
+from stoflow.store.tables import marketplace_accounts, oauth_states, plugin_tokens
 
 
 @pytest.fixture
@@ -206,3 +207,28 @@ def test_another_tenants_connection_is_404(
     assert other_client.patch(f"{path}/settings", json={"marketplace": "ebay"}).status_code == 404
     assert other_client.delete(path).status_code == 404
     assert client.get("/api/connections").json() == [account]
+
+
+def test_vinted_plugin_tokens_name_one_account_and_replace_each_other(
+    client: httpx.Client, other_client: httpx.Client, db: Database, tenant: str
+) -> None:
+    first = client.post("/api/connections/vinted/plugin-token", json={"label": "closet"})
+    assert first.status_code == 201, first.text
+    account_id = first.json()["account_id"]
+    [account] = client.get("/api/connections").json()
+    assert (account["marketplace"], account["status"]) == ("vinted", "waiting_plugin")
+    caller = authenticate_plugin(db, first.json()["token"])
+    assert caller == PluginCaller(tenant=tenant, account_id=account_id)
+
+    second = client.post("/api/connections/vinted/plugin-token", json={"label": "closet"}).json()
+    assert second["account_id"] == account_id
+    assert authenticate_plugin(db, first.json()["token"]) is None
+    assert authenticate_plugin(db, second["token"]) == caller
+    assert authenticate_plugin(db, second["token"][:-1] + "x") is None
+    with db.shared.connect() as conn:
+        assert second["token"].split("_", 2)[2] not in str(conn.execute(select(plugin_tokens)).all())
+    # The other tenant's token for the same label is a different account of its own.
+    theirs = other_client.post("/api/connections/vinted/plugin-token", json={"label": "closet"}).json()
+    other = authenticate_plugin(db, theirs["token"])
+    assert other is not None
+    assert other.tenant != tenant

@@ -15,9 +15,12 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from cryptography.fernet import Fernet
+from pydantic import SecretStr
 
 from stoflow.api.app import create_app
 from stoflow.api.keys import create_api_key
+from stoflow.api.oauth.apps import OAuthApps
 from stoflow.api.server import serving
 from stoflow.api.services import ApiServices
 from stoflow.domain.enums import Action, Marketplace
@@ -27,6 +30,7 @@ from stoflow.orchestration.orchestrator import TaskOrchestrator
 from stoflow.store.database import Database
 from stoflow.store.migrate import upgrade_shared
 from stoflow.store.products import add_product
+from stoflow.store.secrets import SecretBox
 from stoflow.store.tenants import create_tenant
 
 pytestmark = pytest.mark.slow
@@ -54,7 +58,17 @@ def target(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Target]:
         ]
     orchestrator.create_batch("fuzz", BatchRequest(Action.PUBLISH, [Marketplace.EBAY], ids))
     try:
-        with serving(create_app(ApiServices(db=db, orchestrator=orchestrator))) as url:
+        apps = OAuthApps(
+            ebay_client_id="fuzz-app",
+            ebay_client_secret=SecretStr("fuzz-secret"),
+            ebay_ru_name="fuzz-ru-name",
+            etsy_keystring="fuzzkeystring",
+            etsy_shared_secret=SecretStr("fuzz-secret"),
+            etsy_redirect_uri="https://stoflow.invalid/api/oauth/etsy/callback",
+        )
+        box = SecretBox([Fernet.generate_key().decode()])
+        services = ApiServices(db=db, orchestrator=orchestrator, box=box, oauth_apps=apps)
+        with serving(create_app(services)) as url:
             yield Target(url=url, key=create_api_key(db, "fuzz"))
     finally:
         db.dispose()

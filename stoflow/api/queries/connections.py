@@ -80,3 +80,26 @@ def update_settings(conn: Connection, account_id: int, changes: Mapping[str, Any
 
 def delete_connection(conn: Connection, account_id: int) -> bool:
     return conn.execute(delete(accounts).where(accounts.c.id == account_id)).rowcount > 0
+
+
+def ensure_plugin_account(conn: Connection, box: SecretBox, *, label: str, now: datetime) -> int:
+    """The Vinted account of this label, created waiting for its plugin when new."""
+    existing = conn.scalar(
+        select(accounts.c.id).where(accounts.c.marketplace == Marketplace.VINTED, accounts.c.label == label)
+    )
+    if existing is not None:
+        return int(existing)
+    account_id: int = conn.execute(
+        insert(accounts)
+        .values(
+            marketplace=Marketplace.VINTED,
+            label=label,
+            credentials_encrypted=box.seal({}),
+            settings={},
+            status="waiting_plugin",
+            created_at=now,
+            updated_at=now,
+        )
+        .returning(accounts.c.id)
+    ).scalar_one()
+    return account_id

@@ -12,6 +12,7 @@ from typing import Annotated
 from fastapi import APIRouter, HTTPException, Query, Response, status
 from fastapi.responses import RedirectResponse
 
+from stoflow.api import plugin_tokens
 from stoflow.api.deps import CallerDep, ServicesDep, TenantDbDep
 from stoflow.api.errors import NotFoundError
 from stoflow.api.oauth import providers, states
@@ -21,6 +22,7 @@ from stoflow.api.schemas.connections import (
     ConnectionPublic,
     ConnectionStart,
     ConnectionStarted,
+    PluginTokenCreated,
     SettingsUpdate,
 )
 from stoflow.api.services import ApiServices
@@ -117,6 +119,19 @@ def oauth_callback(
             now=system_clock(),
         )
     return RedirectResponse(f"/?connected={marketplace.value}", status_code=status.HTTP_303_SEE_OTHER)
+
+
+@router.post("/api/connections/vinted/plugin-token", status_code=201)
+def issue_plugin_token(
+    body: ConnectionStart, caller: CallerDep, services: ServicesDep, engine: TenantDbDep
+) -> PluginTokenCreated:
+    """A token for the Vinted browser plugin (earlier tokens of the account stop working)."""
+    box = _box(services)
+    now = system_clock()
+    with engine.begin() as conn:
+        account_id = q.ensure_plugin_account(conn, box, label=body.label, now=now)
+    token = plugin_tokens.issue_plugin_token(services.db, caller.tenant, account_id, now=now)
+    return PluginTokenCreated(account_id=account_id, token=token)
 
 
 @router.patch("/api/connections/{account_id}/settings", responses=NOT_FOUND)

@@ -61,3 +61,10 @@ class EtsySettingsUpdate(BaseModel):
 
 
 SettingsUpdate = Annotated[EbaySettingsUpdate | EtsySettingsUpdate, Field(discriminator="marketplace")]
+
+
+class PluginTokenCreated(BaseModel):
+    """Paste `token` into the StoFlow browser extension; it is shown only once."""
+
+    account_id: int
+    token: str
