@@ -9,6 +9,7 @@ from stoflow.handlers.ebay.publish import EbayPublishHandler
 from stoflow.handlers.ebay.sync import EbaySyncHandler
 from stoflow.handlers.etsy.manage import EtsyDeleteHandler, EtsyUpdateHandler
 from stoflow.handlers.etsy.publish import EtsyPublishHandler
+from stoflow.handlers.etsy.sync import EtsySyncHandler
 
 
 def direct_api_handlers(deps: IntegrationDeps) -> list[BaseJobHandler]:
@@ -22,6 +23,7 @@ def direct_api_handlers(deps: IntegrationDeps) -> list[BaseJobHandler]:
         EtsyPublishHandler(deps),
         EtsyUpdateHandler(deps),
         EtsyDeleteHandler(deps),
+        EtsySyncHandler(deps),
     ]
 
 

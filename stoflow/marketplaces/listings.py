@@ -25,6 +25,7 @@ class ListingState(StrEnum):
     ACTIVE = "active"
     INACTIVE = "inactive"  # withdrawn / deactivated, can be published again
     SOLD = "sold"
+    EXPIRED = "expired"  # Etsy: the listing's term ran out; the seller can renew it
     ENDED = "ended"  # gone remotely (seen by a complete sync)
     DELETED = "deleted"  # deleted by StoFlow
 

@@ -143,6 +143,14 @@ class EtsyPublicationService:
     async def delete(self, listing_id: int) -> bool:
         return await self.client.delete_listing(listing_id)
 
-    async def listings_page(self, state: str, offset: int) -> tuple[list[RemoteListing], int]:
-        page = await self.client.shop_listings(state, limit=PAGE_SIZE, offset=offset)
+    async def listings_page(
+        self, state: str, offset: int, *, limit: int = PAGE_SIZE
+    ) -> tuple[list[RemoteListing], int]:
+        """One page of the shop's listings in `state`, and how many the shop has in that state."""
+        page = await self.client.shop_listings(state, limit=limit, offset=offset)
         return [remote_listing(raw) for raw in page["results"]], int(page["count"])
+
+    async def receipts_page(self, offset: int, *, limit: int = PAGE_SIZE) -> tuple[list[dict[str, Any]], int]:
+        """One page of the shop's receipts, oldest first, and how many there are."""
+        page = await self.client.receipts(limit=limit, offset=offset, min_last_modified=None)
+        return list(page["results"]), int(page["count"])
