@@ -8,6 +8,7 @@ from stoflow.handlers.ebay.manage import EbayDeleteHandler, EbayUnpublishHandler
 from stoflow.handlers.ebay.publish import EbayPublishHandler
 from stoflow.handlers.ebay.sync import EbaySyncHandler
 from stoflow.handlers.etsy.manage import EtsyDeleteHandler, EtsyUpdateHandler
+from stoflow.handlers.etsy.orders import EtsyOrdersSyncHandler
 from stoflow.handlers.etsy.publish import EtsyPublishHandler
 from stoflow.handlers.etsy.sync import EtsySyncHandler
 
@@ -24,6 +25,7 @@ def direct_api_handlers(deps: IntegrationDeps) -> list[BaseJobHandler]:
         EtsyUpdateHandler(deps),
         EtsyDeleteHandler(deps),
         EtsySyncHandler(deps),
+        EtsyOrdersSyncHandler(deps),
     ]
 
 
