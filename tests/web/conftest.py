@@ -14,9 +14,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from cryptography.fernet import Fernet
 
 from stoflow.api.app import create_app
 from stoflow.api.keys import create_api_key
+from stoflow.api.oauth.apps import OAuthApps
 from stoflow.api.server import serving
 from stoflow.api.services import ApiServices
 from stoflow.handlers.demo import FAIL_FLAG, demo_registry
@@ -25,6 +27,7 @@ from stoflow.orchestration.worker import Worker, WorkerConfig
 from stoflow.store.database import Database
 from stoflow.store.migrate import upgrade_shared
 from stoflow.store.products import add_product
+from stoflow.store.secrets import SecretBox
 from stoflow.store.tenants import create_tenant
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -70,7 +73,14 @@ def dashboard(tmp_path: Path) -> Iterator[Dashboard]:
     worker = Worker(orchestrator, WorkerConfig(concurrency=2, poll_s=0.05, tenant_refresh_s=0.1))
     worker.start()
     try:
-        with serving(create_app(ApiServices(db=db, orchestrator=orchestrator, sse_poll_s=0.05))) as url:
+        services = ApiServices(
+            db=db,
+            orchestrator=orchestrator,
+            sse_poll_s=0.05,
+            box=SecretBox([Fernet.generate_key().decode()]),
+            oauth_apps=OAuthApps(_env_file=None),
+        )
+        with serving(create_app(services)) as url:
             yield Dashboard(url=url, key=create_api_key(db, "shop"), product_ids=ids)
     finally:
         assert worker.stop(10.0)

@@ -46,8 +46,9 @@ def test_a_batch_runs_live_then_retry_failed_completes_it(chromium: Any, dashboa
     screenshot(page, "batch-finished-with-failures")
 
     expect(page.locator("#failures li")).to_contain_text("2 x ebay / missing_item_specific")
-    page.locator("#job-filter").select_option("failed")
+    page.locator("#failures li").first.click()  # shows the jobs of that error
     expect(page.locator("#jobs tr")).to_have_count(2)
+    expect(page.locator("#job-filter")).to_have_value("failed")
     page.locator("#jobs tr").first.click()
     expect(page.locator("#timeline .marketplace-message")).to_contain_text(
         "The item specific Brand is missing"
@@ -79,4 +80,22 @@ def test_the_pages_fit_a_phone_screen(chromium: Any, dashboard: Dashboard) -> No
     expect(page.locator("#batch-percent")).to_have_text("100%", timeout=30_000)
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     screenshot(page, "batch-phone")
+    context.close()
+
+
+def test_connections_card_issues_a_plugin_token_and_explains_missing_oauth(
+    chromium: Any, dashboard: Dashboard
+) -> None:
+    from playwright.sync_api import expect
+
+    context = chromium.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.goto(f"{dashboard.url}/#key={dashboard.key}")
+    expect(page.locator("#connections li")).to_have_text("No marketplace account connected.")
+    page.get_by_role("button", name="Vinted plugin token").click()
+    expect(page.locator("#connect-note code")).to_contain_text("sfp_")
+    expect(page.locator("#connections li")).to_contain_text("vinted default waiting_plugin")
+    page.get_by_role("button", name="Connect eBay").click()
+    expect(page.locator("#connect-note")).to_contain_text("eBay OAuth is not configured")
+    screenshot(page, "connections")
     context.close()

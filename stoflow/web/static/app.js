@@ -134,9 +134,30 @@ async function loadSideCards() {
   alertList.replaceChildren(...alerts.map(a => el("li", { class: "error" }, `${a.marketplace ?? "all"}: ${a.message}`)));
   if (!alerts.length) alertList.append(el("li", { class: "muted" }, "No alert."));
   const conns = document.getElementById("connections");
-  conns.replaceChildren(...connections.map(c => el("li", {}, el("strong", {}, c.marketplace), ` ${c.label} `,
+  conns.replaceChildren(...connections.map(c => el("li", { "data-account": c.id }, el("strong", {}, c.marketplace), ` ${c.label} `,
     el("span", { class: "status " + (c.status === "connected" ? "completed" : "failed") }, c.status))));
   if (!connections.length) conns.append(el("li", { class: "muted" }, "No marketplace account connected."));
+}
+
+async function connect(marketplace) {
+  const note = document.getElementById("connect-note");
+  try {
+    const started = await api("POST", `/api/connections/${marketplace}/connect`, { label: "default" });
+    location.href = started.authorize_url;  // the marketplace's consent page, then our callback
+  } catch (e) {
+    note.textContent = e.message;
+  }
+}
+
+async function pluginToken() {
+  const note = document.getElementById("connect-note");
+  try {
+    const issued = await api("POST", "/api/connections/vinted/plugin-token", { label: "default" });
+    note.replaceChildren("Paste this token into the StoFlow extension (shown once): ", el("code", {}, issued.token));
+    await loadSideCards();
+  } catch (e) {
+    note.textContent = e.message;
+  }
 }
 
 async function createBatch(event) {
@@ -168,6 +189,10 @@ async function overviewPage() {
     countSelected();
   });
   document.getElementById("batch-form").addEventListener("submit", createBatch);
+  for (const button of document.querySelectorAll("[data-connect]")) button.addEventListener("click", () => connect(button.dataset.connect));
+  document.getElementById("plugin-token").addEventListener("click", pluginToken);
+  const connected = new URLSearchParams(location.search).get("connected");
+  if (connected) document.getElementById("connect-note").textContent = `${connected} account connected.`;
   await Promise.all([loadProducts(), loadBatches(), loadStats(), loadSideCards()]);
   setInterval(loadBatches, 5000);  // new batches from other tabs or the CLI
 }
@@ -175,6 +200,7 @@ async function overviewPage() {
 // -- batch page ------------------------------------------------------------------------------
 const batchId = Number(location.pathname.split("/").pop());
 let jobOffset = 0;
+let errorFilter = null;  // set by a click on a failure group
 
 function showBatch(progress) {
   const b = progress.batch;
@@ -192,7 +218,8 @@ function showBatch(progress) {
 async function loadFailures() {
   const groups = await api("GET", `/api/batches/${batchId}/failures`);
   const list = document.getElementById("failures");
-  list.replaceChildren(...groups.map(g => el("li", { "data-error": g.error_code ?? "" },
+  list.replaceChildren(...groups.map(g => el("li", { "data-error": g.error_code ?? "", class: "clickable", title: "Show these jobs",
+    onclick: () => { errorFilter = g.error_code; document.getElementById("job-filter").value = "failed"; loadJobs(); } },
     el("strong", {}, `${g.count} x ${g.marketplace} / ${g.error_code}`), ": ", g.example_message ?? "",
     g.example_marketplace_message ? el("div", { class: "muted" }, `"${g.example_marketplace_message}"`) : "")));
   if (!groups.length) list.append(el("li", { class: "muted" }, "No failed job."));
@@ -209,7 +236,10 @@ function jobRow(job) {
 async function loadJobs(append = false) {
   const status = document.getElementById("job-filter").value;
   if (!append) jobOffset = 0;
-  const page = await api("GET", `/api/batches/${batchId}/jobs?limit=50&offset=${jobOffset}${status ? "&status=" + status : ""}`);
+  const params = new URLSearchParams({ limit: "50", offset: String(jobOffset) });
+  if (status) params.set("status", status);
+  if (errorFilter && status === "failed") params.set("error_code", errorFilter);
+  const page = await api("GET", `/api/batches/${batchId}/jobs?${params}`);
   const body = document.getElementById("jobs");
   if (append) body.append(...page.items.map(jobRow)); else body.replaceChildren(...page.items.map(jobRow));
   jobOffset += page.items.length;
@@ -245,7 +275,7 @@ async function operate(path) {
 
 async function batchPage() {
   if (!apiKey()) { location.href = "/"; return; }
-  document.getElementById("job-filter").addEventListener("change", () => loadJobs());
+  document.getElementById("job-filter").addEventListener("change", () => { errorFilter = null; loadJobs(); });
   document.getElementById("more-jobs").addEventListener("click", () => loadJobs(true));
   document.getElementById("retry-failed").addEventListener("click", () => operate("retry-failed"));
   document.getElementById("cancel").addEventListener("click", () => operate("cancel"));
