@@ -7,9 +7,17 @@ from typing import Any
 
 import httpx
 import pytest
+from cryptography.fernet import Fernet
+from sqlalchemy import select
 
+from stoflow.domain.clock import system_clock
+from stoflow.domain.enums import Marketplace
+from stoflow.marketplaces.auth.accounts import add_account
 from stoflow.orchestration.orchestrator import TaskOrchestrator
 from stoflow.orchestration.worker import Worker
+from stoflow.store.database import Database
+from stoflow.store.secrets import SecretBox
+from stoflow.store.tables import marketplace_jobs
 from tests.api.conftest import settled, start_worker, wait_until
 
 
@@ -215,3 +223,55 @@ def test_a_paused_batch_starts_nothing_until_resumed(
         assert wait_until(settled(client, held["id"]))["status"] == "completed"
     finally:
         assert worker.stop(10.0)
+
+
+def test_jobs_use_the_chosen_account_or_the_only_one(
+    client: httpx.Client, make_products: Callable[..., list[int]], db: Database, tenant: str
+) -> None:
+    box = SecretBox([Fernet.generate_key().decode()])
+    with db.tenant(tenant).begin() as conn:
+        ebay = [
+            add_account(
+                conn,
+                box,
+                marketplace=Marketplace.EBAY,
+                label=label,
+                credentials={},
+                settings={},
+                now=system_clock(),
+            )
+            for label in ("a", "b")
+        ]
+        etsy = add_account(
+            conn,
+            box,
+            marketplace=Marketplace.ETSY,
+            label="shop",
+            credentials={},
+            settings={},
+            now=system_clock(),
+        )
+    ids = make_products(1)
+
+    def accounts(body: dict[str, Any]) -> dict[str, int | None]:
+        batch = client.post("/api/batches", json={"action": "publish", "product_ids": ids, **body})
+        assert batch.status_code == 201, batch.text
+        jobs = client.get(f"/api/batches/{batch.json()['id']}/jobs").json()["items"]
+        with db.tenant(tenant).connect() as conn:
+            return {
+                j["marketplace"]: conn.scalar(
+                    select(marketplace_jobs.c.account_id).where(marketplace_jobs.c.id == j["id"])
+                )
+                for j in jobs
+            }
+
+    # Two eBay accounts: none is guessed; Etsy has one, so it is used.
+    assert accounts({"marketplaces": ["ebay", "etsy"]}) == {"ebay": None, "etsy": etsy}
+    assert accounts({"marketplaces": ["ebay"], "account_ids": {"ebay": ebay[1]}}) == {"ebay": ebay[1]}
+    for wrong in ({"ebay": etsy}, {"etsy": etsy}, {"ebay": 999}):
+        answer = client.post(
+            "/api/batches",
+            json={"action": "publish", "product_ids": ids, "marketplaces": ["ebay"], "account_ids": wrong},
+        )
+        assert answer.status_code == 422
+        assert answer.json()["detail"][0]["loc"] == ["body", "account_ids"]

@@ -10,6 +10,7 @@ from sqlalchemy import Connection, delete, insert, select, update
 
 from stoflow.api.schemas.connections import ConnectionPublic
 from stoflow.domain.enums import Marketplace
+from stoflow.domain.errors import ValidationFailed
 from stoflow.store.secrets import SecretBox
 from stoflow.store.tables import marketplace_accounts as accounts
 
@@ -103,3 +104,28 @@ def ensure_plugin_account(conn: Connection, box: SecretBox, *, label: str, now: 
         .returning(accounts.c.id)
     ).scalar_one()
     return account_id
+
+
+def resolve_accounts(
+    conn: Connection, marketplaces: list[Marketplace], chosen: Mapping[Marketplace, int]
+) -> dict[Marketplace, int]:
+    """The account of each marketplace of a batch: the chosen one, else the only one there is."""
+    for marketplace in chosen:
+        if marketplace not in marketplaces:
+            raise ValidationFailed("account_ids", f"{marketplace.value} is not a marketplace of this batch")
+    rows = conn.execute(
+        select(accounts.c.id, accounts.c.marketplace).where(accounts.c.marketplace.in_(marketplaces))
+    ).all()
+    owned: dict[str, list[int]] = {}
+    for row in rows:
+        owned.setdefault(row.marketplace, []).append(row.id)
+    resolved: dict[Marketplace, int] = {}
+    for marketplace in marketplaces:
+        candidates = owned.get(marketplace.value, [])
+        if marketplace in chosen:
+            if chosen[marketplace] not in candidates:
+                raise ValidationFailed("account_ids", f"no {marketplace.value} account {chosen[marketplace]}")
+            resolved[marketplace] = chosen[marketplace]
+        elif len(candidates) == 1:
+            resolved[marketplace] = candidates[0]
+    return resolved

@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 from stoflow.api.deps import CallerDep, OrchestratorDep, PageDep, ServicesDep, TenantDbDep
 from stoflow.api.errors import NotFoundError
 from stoflow.api.queries import batches as q
+from stoflow.api.queries.connections import resolve_accounts
 from stoflow.api.schemas.batches import BatchCreate, BatchPublic, FailureGroup, JobPublic
 from stoflow.api.schemas.common import Cancelled, Count, ObjectId, Page, not_found
 from stoflow.domain.enums import BatchStatus, JobStatus, Marketplace
@@ -33,10 +34,13 @@ def create_batch(
     body: BatchCreate, caller: CallerDep, orchestrator: OrchestratorDep, engine: TenantDbDep
 ) -> BatchPublic:
     """Plan one job per product and marketplace, with all their tasks, in one transaction."""
+    with engine.connect() as conn:
+        account_ids = resolve_accounts(conn, body.marketplaces, body.account_ids)
     request = BatchRequest(
         action=body.action,
         marketplaces=body.marketplaces,
         product_ids=body.product_ids,
+        account_ids=account_ids,
         idempotency_key=body.idempotency_key,
     )
     batch_id = orchestrator.create_batch(caller.tenant, request)

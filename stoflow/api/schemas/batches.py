@@ -18,6 +18,8 @@ class BatchCreate(BaseModel):
     action: Action
     marketplaces: list[Marketplace] = Field(min_length=1, max_length=3)
     product_ids: list[IdField] = Field(default_factory=list, max_length=MAX_BATCH_PRODUCTS)
+    # The account to use per marketplace; when omitted, the tenant's only account of that marketplace.
+    account_ids: dict[Marketplace, IdField] = Field(default_factory=dict)
     # Sending the same key twice returns the first batch (a double click, a retried request).
     idempotency_key: str | None = Field(default=None, min_length=1, max_length=120)
 
