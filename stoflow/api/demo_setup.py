@@ -27,20 +27,25 @@ from stoflow.store.tables import tenants
 from stoflow.store.tenants import create_tenant
 
 DEMO_TENANT = "demo"
+# A UK shop: eBay's verified aspect names cover EBAY_GB, and every listing is priced in pounds.
+DEMO_CURRENCY = "GBP"
+DEMO_EBAY_SITE = "EBAY_GB"
+DEMO_ETSY_SELLER = {"country_iso": "GB", "currency_code": DEMO_CURRENCY}
 
-_ITEMS: tuple[tuple[str, str, str, str, int], ...] = (
-    ("Levi's 501 jeans W32 L34", "29.00", "Levi's", "jeans", 8),
-    ("Patagonia fleece jacket M", "55.00", "Patagonia", "jacket", 7),
-    ("Doc Martens 1460 boots 40", "70.00", "Dr. Martens", "boots", 6),
-    ("Vintage 90s silk scarf", "18.00", "Hermes", "scarf", 7),
-    ("Carhartt WIP chore coat L", "80.00", "Carhartt", "coat", 8),
-    ("Nike Air Max 90 size 42", "65.00", "Nike", "sneakers", 7),
-    ("Wool cardigan, hand knitted", "24.00", "", "cardigan", 9),
-    ("Ralph Lauren oxford shirt S", "22.00", "Ralph Lauren", "shirt", 8),
-    ("Adidas track jacket 80s", "45.00", "Adidas", "jacket", 6),
-    ("Linen summer dress 38", "30.00", "Zara", "dress", 9),
-    ("Leather belt, brass buckle", "15.00", "", "belt", 7),
-    ("Converse Chuck 70 size 39", "35.00", "Converse", "sneakers", 8),
+# title, price, brand, category, gender, size, colour, material, condition (0-10)
+_ITEMS: tuple[tuple[str, str, str, str, str, str, str, str, int], ...] = (
+    ("Levi's 501 jeans W32 L34", "29.00", "Levi's", "jeans", "men", "W32", "Blue", "Cotton", 8),
+    ("Patagonia fleece jacket", "55.00", "Patagonia", "fleece jacket", "women", "M", "Green", "Polyester", 7),
+    ("Barbour waxed jacket", "90.00", "Barbour", "jacket", "men", "L", "Green", "Cotton", 6),
+    ("Laura Ashley floral dress", "38.00", "Laura Ashley", "dress", "women", "S", "Pink", "Cotton", 7),
+    ("Carhartt WIP chore coat", "80.00", "Carhartt", "coat", "men", "L", "Brown", "Cotton", 8),
+    ("Champion hoodie", "25.00", "Champion", "hoodie", "men", "M", "Grey", "Cotton", 7),
+    ("Hand-knitted wool cardigan", "24.00", "", "cardigan", "women", "M", "Beige", "Wool", 9),
+    ("Ralph Lauren silk blouse", "22.00", "Ralph Lauren", "blouse", "women", "S", "White", "Silk", 8),
+    ("Adidas track jacket", "45.00", "Adidas", "jacket", "women", "M", "Black", "Polyester", 6),
+    ("Linen summer dress", "30.00", "Zara", "dress", "women", "M", "White", "Linen", 9),
+    ("Wool duffle coat", "60.00", "", "coat", "women", "S", "Navy", "Wool", 7),
+    ("Lee Rider jeans W30", "27.00", "Lee", "jeans", "women", "W30", "Blue", "Cotton", 8),
 )
 FAILING = frozenset({6, 10})  # no brand: the DEMO eBay step answers "Brand is missing" once
 
@@ -61,15 +66,31 @@ def ensure_demo_tenant(
     if not exists:
         create_tenant(db, DEMO_TENANT)
         with db.tenant(DEMO_TENANT).begin() as conn:
-            for index, (title, price, brand, category, condition) in enumerate(_ITEMS):
+            for index, (
+                title,
+                price,
+                brand,
+                category,
+                gender,
+                size,
+                colour,
+                material,
+                condition,
+            ) in enumerate(_ITEMS):
                 add_product(
                     conn,
                     title=title,
                     price=Decimal(price),
+                    currency=DEMO_CURRENCY,
                     description=f"{title}. Second-hand, photographed in daylight.",
                     brand=brand or None,
                     category=category,
+                    gender=gender,
+                    size=size,
+                    colors=[colour],
+                    materials=[material],
                     condition=condition,
+                    era="1990s",  # vintage (20+ years): Etsy accepts second-hand items only then
                     images=[
                         (f"https://images.stoflow.invalid/demo/{index}/front.jpg", False),
                         (f"https://images.stoflow.invalid/demo/{index}/back.jpg", False),
@@ -88,7 +109,7 @@ def sandbox_account(
     if marketplace is Marketplace.EBAY:
         credentials = {k: seller[k] for k in ("client_id", "client_secret", "refresh_token", "scopes")}
         keys = ("merchant_location_key", "fulfillment_policy_id", "payment_policy_id", "return_policy_id")
-        return credentials, {k: seller[k] for k in keys}
+        return credentials, {"marketplace_id": DEMO_EBAY_SITE, **{k: seller[k] for k in keys}}
     if marketplace is Marketplace.ETSY:
         credentials = {k: seller[k] for k in ("keystring", "shared_secret", "refresh_token")}
         return credentials, {k: seller[k] for k in ("shop_id", "shipping_profile_id", "return_policy_id")}

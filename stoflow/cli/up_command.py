@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import signal
 import threading
+from enum import StrEnum
 from pathlib import Path
 from types import FrameType
 from typing import Annotated, Any
@@ -18,12 +19,15 @@ import typer
 from rich.console import Console
 
 from stoflow.api.app import create_app
-from stoflow.api.demo_setup import ensure_demo_tenant
+from stoflow.api.demo_setup import DEMO_ETSY_SELLER, ensure_demo_tenant
 from stoflow.api.server import serving
 from stoflow.api.services import ApiServices
-from stoflow.config import get_settings
+from stoflow.config import Settings, get_settings
 from stoflow.domain.enums import Marketplace
-from stoflow.handlers.demo import demo_registry
+from stoflow.handlers.base import HandlerRegistry
+from stoflow.handlers.demo import DemoImageFetcher, DemoPublishHandler, demo_registry
+from stoflow.handlers.direct_api import IntegrationDeps
+from stoflow.handlers.registry_factory import integrations_registry
 from stoflow.orchestration.orchestrator import TaskOrchestrator
 from stoflow.orchestration.worker import Worker, WorkerConfig
 from stoflow.sandbox.server import running_sandbox
@@ -32,15 +36,37 @@ from stoflow.store.migrate import upgrade_all
 from stoflow.store.secrets import SecretBox
 
 DATA_DIR = Path("var/demo")
+_HANDLERS_NOTE = {
+    "demo": "[yellow]Batches run DEMO handlers (simulated steps), not the marketplace integrations.[/]",
+    "sandbox": "[yellow]eBay and Etsy batches run the real integrations against the local emulators; "
+    "Vinted runs DEMO handlers; photos are a DEMO placeholder image.[/]",
+}
+
+
+class Handlers(StrEnum):
+    DEMO = "demo"  # DEMO handlers: simulated steps, a deterministic failure that a retry fixes
+    SANDBOX = "sandbox"  # the real eBay and Etsy integrations against the emulators; Vinted stays DEMO
 
 
 def _register_sellers(urls: dict[Marketplace, str]) -> dict[Marketplace, dict[str, Any]]:
     sellers: dict[Marketplace, dict[str, Any]] = {}
     for marketplace, url in urls.items():
-        response = httpx.post(f"{url}/_admin/sellers", json={}, timeout=10)
+        options = DEMO_ETSY_SELLER if marketplace is Marketplace.ETSY else {}
+        response = httpx.post(f"{url}/_admin/sellers", json=options, timeout=10)
         response.raise_for_status()
         sellers[marketplace] = response.json()
     return sellers
+
+
+def _registry(
+    handlers: Handlers, db: Database, box: SecretBox, settings: Settings, step_delay: float
+) -> HandlerRegistry:
+    if handlers is Handlers.DEMO:
+        return demo_registry(delay_s=step_delay)
+    deps = IntegrationDeps(db=db, box=box, settings=settings, images=DemoImageFetcher())
+    registry = integrations_registry(deps)
+    registry.register(DemoPublishHandler(Marketplace.VINTED, delay_s=step_delay))
+    return registry
 
 
 def up(
@@ -50,6 +76,9 @@ def up(
     data_dir: Annotated[Path, typer.Option(help="Where the demo's SQLite files and key live.")] = DATA_DIR,
     step_delay: Annotated[float, typer.Option(min=0.0, max=10.0, help="Seconds each DEMO step takes.")] = 0.3,
     concurrency: Annotated[int, typer.Option(min=1, max=64, help="Worker slots.")] = 4,
+    handlers: Annotated[Handlers, typer.Option(help="demo: simulated steps; sandbox: real eBay/Etsy.")] = (
+        Handlers.DEMO
+    ),
 ) -> None:
     """Run the whole system locally with demo data; Ctrl+C stops it."""
     console = Console()
@@ -72,9 +101,17 @@ def up(
                 Marketplace.ETSY: sandbox.etsy_url,
                 Marketplace.VINTED: sandbox.vinted_url,
             }
+            settings = settings.model_copy(
+                update={
+                    "ebay_api_url": sandbox.ebay_url,
+                    "ebay_media_url": sandbox.ebay_url,
+                    "etsy_api_url": sandbox.etsy_url,
+                    "etsy_oauth_url": sandbox.etsy_url,
+                }
+            )
             box = SecretBox.from_settings(settings)
             demo = ensure_demo_tenant(db, box, _register_sellers(urls))
-            orchestrator = TaskOrchestrator(db, demo_registry(delay_s=step_delay))
+            orchestrator = TaskOrchestrator(db, _registry(handlers, db, box, settings, step_delay))
             worker = Worker(orchestrator, WorkerConfig(concurrency=concurrency))
             worker.start()
             try:
@@ -89,11 +126,8 @@ def up(
                     console.print(f"API docs:  {url}/docs")
                     for marketplace, sandbox_url in urls.items():
                         console.print(f"Sandbox {marketplace.value}: {sandbox_url}")
-                    console.print(
-                        "[yellow]Batches run DEMO handlers (simulated steps), not the marketplace "
-                        "integrations.[/] Press Ctrl+C to stop.",
-                        highlight=False,
-                    )
+                    console.print(_HANDLERS_NOTE[handlers], highlight=False)
+                    console.print("Press Ctrl+C to stop.")
                     stop.wait()
             finally:
                 worker.stop(15.0)

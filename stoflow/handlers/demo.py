@@ -118,3 +118,17 @@ class DemoPublishHandler(BaseJobHandler):
 def demo_registry(*, delay_s: float = 0.2) -> HandlerRegistry:
     """DEMO: publish on every marketplace with simulated steps."""
     return HandlerRegistry([DemoPublishHandler(m, delay_s=delay_s) for m in Marketplace])
+
+
+# A minimal JPEG (SOI, JFIF APP0, EOI): enough for emulators that check the file type.
+DEMO_JPEG = (
+    b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00" + b"\x00" * 64 + b"\xff\xd9"
+)
+
+
+class DemoImageFetcher:
+    """DEMO: answers the same small JPEG for every image URL (demo products' photos do not exist)."""
+
+    async def fetch(self, url: str) -> bytes:
+        del url
+        return DEMO_JPEG
