@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
 
 from stoflow.api.errors import install_error_handlers
 from stoflow.api.routes import batches, connections, events, insights, jobs, products
@@ -21,5 +22,7 @@ def create_app(services: ApiServices) -> FastAPI:
     install_error_handlers(app)
     for module in (products, batches, events, jobs, insights, connections):
         app.include_router(module.router)
+    services.media_dir.mkdir(parents=True, exist_ok=True)
+    app.mount("/media", StaticFiles(directory=services.media_dir), name="media")
     mount_dashboard(app)
     return app

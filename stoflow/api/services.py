@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from stoflow.api.oauth.apps import OAuthApps
 from stoflow.config import Settings, get_settings
@@ -21,3 +22,7 @@ class ApiServices:
     # Seals marketplace credentials; None disables connecting accounts through this process.
     box: SecretBox | None = None
     oauth_apps: OAuthApps = field(default_factory=OAuthApps)
+    # Uploaded photos are written here and served at /media/...
+    media_dir: Path = Path("var/media")
+    # The absolute base URL marketplaces reach this server at (for photo URLs); None: the request's.
+    public_url: str | None = None

@@ -115,7 +115,10 @@ def up(
             worker = Worker(orchestrator, WorkerConfig(concurrency=concurrency))
             worker.start()
             try:
-                app = create_app(ApiServices(db=db, orchestrator=orchestrator, settings=settings, box=box))
+                services = ApiServices(
+                    db=db, orchestrator=orchestrator, settings=settings, box=box, media_dir=data_dir / "media"
+                )
+                app = create_app(services)
                 with serving(app, host=host, port=port) as url:
                     console.print(
                         f"[bold green]StoFlow is up[/] (tenant [bold]{demo.name}[/], SQLite in {data_dir})"

@@ -6,6 +6,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterator
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -31,8 +32,8 @@ def orchestrator(db: Database) -> TaskOrchestrator:
 
 
 @pytest.fixture
-def services(db: Database, orchestrator: TaskOrchestrator) -> ApiServices:
-    return ApiServices(db=db, orchestrator=orchestrator, sse_poll_s=0.02)
+def services(db: Database, orchestrator: TaskOrchestrator, tmp_path: Path) -> ApiServices:
+    return ApiServices(db=db, orchestrator=orchestrator, sse_poll_s=0.02, media_dir=tmp_path / "media")
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -51,6 +52,7 @@ def services(
     sandbox: Sandbox,
     sellers: dict[str, dict[str, Any]],
     box: SecretBox,
+    tmp_path: Path,
 ) -> ApiServices:
     """The API with StoFlow's OAuth apps registered on the emulators."""
     ebay, etsy = sellers["ebay"], sellers["etsy"]
@@ -63,7 +65,14 @@ def services(
         etsy_redirect_uri=etsy["redirect_uri"],
     )
     settings = Settings(ebay_api_url=sandbox.ebay_url, etsy_oauth_url=sandbox.etsy_url)
-    return ApiServices(db=db, orchestrator=orchestrator, settings=settings, box=box, oauth_apps=apps)
+    return ApiServices(
+        db=db,
+        orchestrator=orchestrator,
+        settings=settings,
+        box=box,
+        oauth_apps=apps,
+        media_dir=tmp_path / "media",
+    )
 
 
 def _query(url: str) -> dict[str, str]:

@@ -111,3 +111,35 @@ def test_another_tenants_product_is_404_everywhere(client: httpx.Client, other_c
     assert other_client.delete(f"{path}/images/{image}").status_code == 404
     assert other_client.get("/api/products").json()["total"] == 0
     assert client.get(path).json() == product
+
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+def test_an_uploaded_photo_is_served_and_listed_in_order(client: httpx.Client) -> None:
+    product = _create(client)
+    base = f"/api/products/{product['id']}/images/upload"
+    answer = client.post(
+        base, files={"file": ("tag.png", PNG, "image/png")}, data={"internal": "true", "position": "1"}
+    )
+    assert answer.status_code == 201, answer.text
+    first = answer.json()[0]
+    assert (first["position"], first["internal"]) == (1, True)
+    assert first["url"].startswith(str(client.base_url))
+    assert first["url"].endswith(".png")
+    # Served without a key (marketplaces fetch photos by URL), under an unguessable name.
+    with httpx.Client() as anonymous:
+        assert anonymous.get(first["url"]).content == PNG
+
+
+def test_uploads_must_be_images_of_an_existing_product(
+    client: httpx.Client, other_client: httpx.Client
+) -> None:
+    product = _create(client)
+    base = f"/api/products/{product['id']}/images/upload"
+    refused = client.post(base, files={"file": ("x.png", b"<svg onload=alert(1)>", "image/png")})
+    assert refused.status_code == 422
+    assert refused.json()["detail"][0]["loc"] == ["body", "file"]
+    assert client.post(base, data={"internal": "false"}).status_code == 422  # no file
+    assert other_client.post(base, files={"file": ("a.png", PNG, "image/png")}).status_code == 404
+    assert len(client.get(f"/api/products/{product['id']}").json()["images"]) == 3

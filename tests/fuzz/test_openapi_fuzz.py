@@ -67,7 +67,8 @@ def target(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Target]:
             etsy_redirect_uri="https://stoflow.invalid/api/oauth/etsy/callback",
         )
         box = SecretBox([Fernet.generate_key().decode()])
-        services = ApiServices(db=db, orchestrator=orchestrator, box=box, oauth_apps=apps)
+        media = tmp_path_factory.mktemp("media")
+        services = ApiServices(db=db, orchestrator=orchestrator, box=box, oauth_apps=apps, media_dir=media)
         with serving(create_app(services)) as url:
             yield Target(url=url, key=create_api_key(db, "fuzz"))
     finally:

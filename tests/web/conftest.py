@@ -79,6 +79,7 @@ def dashboard(tmp_path: Path) -> Iterator[Dashboard]:
             sse_poll_s=0.05,
             box=SecretBox([Fernet.generate_key().decode()]),
             oauth_apps=OAuthApps(_env_file=None),
+            media_dir=tmp_path / "media",
         )
         with serving(create_app(services)) as url:
             yield Dashboard(url=url, key=create_api_key(db, "shop"), product_ids=ids)

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Response, status
+import asyncio
+from typing import Annotated
 
-from stoflow.api.deps import PageDep, TenantDbDep
+from fastapi import APIRouter, File, Form, Request, Response, UploadFile, status
+
+from stoflow.api import media
+from stoflow.api.deps import CallerDep, PageDep, ServicesDep, TenantDbDep
 from stoflow.api.errors import NotFoundError
 from stoflow.api.queries import products as q
 from stoflow.api.schemas.common import ObjectId, Page, not_found
@@ -104,3 +108,27 @@ def reorder_images(product_id: ObjectId, body: ImageOrder, engine: TenantDbDep) 
         except q.ImageOrderError as exc:
             raise ValidationFailed("image_ids", str(exc)) from exc
     return _read(engine, product_id).images
+
+
+@router.post("/{product_id}/images/upload", status_code=status.HTTP_201_CREATED, responses=NOT_FOUND)
+async def upload_image(
+    product_id: ObjectId,
+    *,
+    request: Request,
+    file: Annotated[UploadFile, File(description="A JPEG, PNG or WebP photo, up to 10 MB")],
+    caller: CallerDep,
+    services: ServicesDep,
+    engine: TenantDbDep,
+    internal: Annotated[bool, Form()] = False,
+    position: Annotated[int | None, Form(ge=1, le=100)] = None,
+) -> list[ImagePublic]:
+    """Upload a photo file; it is served from /media/ and added like an image URL."""
+    await asyncio.to_thread(_read, engine, product_id)  # 404 before anything is written
+    content = await file.read(media.MAX_BYTES + 1)
+    try:
+        relative = await asyncio.to_thread(media.store_image, services.media_dir, caller.tenant, content)
+    except media.UnsupportedImage as exc:
+        raise ValidationFailed("file", str(exc)) from None
+    base = services.public_url or str(request.base_url).rstrip("/")
+    body = ImageCreate(url=f"{base}/media/{relative}", internal=internal, position=position)
+    return await asyncio.to_thread(add_image, product_id, body, engine)
