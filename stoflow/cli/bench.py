@@ -33,7 +33,7 @@ def orchestrator(
     as_json: bool = typer.Option(False, "--json", help="print JSON"),
 ) -> None:
     """Batch creation cost and task execution rate against raw UPDATE+COMMIT."""
-    from stoflow.orchestration.bench import run_orchestrator_bench
+    from stoflow.benchmarks.orchestrator import run_orchestrator_bench
 
     _emit(
         run_orchestrator_bench(get_settings().database_url, jobs=jobs, tasks_per_job=tasks_per_job), as_json
@@ -49,7 +49,7 @@ def workers(
     as_json: bool = typer.Option(False, "--json", help="print JSON"),
 ) -> None:
     """End-to-end worker processes: tasks/s, enqueue-to-start latency and RSS, next to the floor."""
-    from stoflow.orchestration.bench_workers import run_workers_bench
+    from stoflow.benchmarks.workers import run_workers_bench
 
     try:
         counts = tuple(int(p) for p in processes.split(",") if p.strip())
