@@ -9,6 +9,18 @@ from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 
 STATIC = Path(__file__).parent / "static"
+# The pages load only their own scripts and styles and talk only to this origin: an injected
+# marketplace message could not run script or send the API key (kept in localStorage) elsewhere.
+SECURITY_HEADERS = {
+    "Content-Security-Policy": "default-src 'self'; script-src 'self'; style-src 'self'; "
+    "img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+}
+
+
+def _page(name: str) -> FileResponse:
+    return FileResponse(STATIC / name, headers=SECURITY_HEADERS)
 
 
 def mount_dashboard(app: FastAPI) -> None:
@@ -16,9 +28,9 @@ def mount_dashboard(app: FastAPI) -> None:
 
     @app.get("/", include_in_schema=False)
     def overview() -> FileResponse:
-        return FileResponse(STATIC / "index.html")
+        return _page("index.html")
 
     @app.get("/batches/{batch_id}", include_in_schema=False)
     def batch_page(batch_id: int) -> FileResponse:
         del batch_id  # the page reads it from its URL
-        return FileResponse(STATIC / "batch.html")
+        return _page("batch.html")

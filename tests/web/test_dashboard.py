@@ -27,6 +27,8 @@ def test_a_batch_runs_live_then_retry_failed_completes_it(chromium: Any, dashboa
     context = chromium.new_context(viewport={"width": 1280, "height": 900})
     context.add_init_script(RECORD_PERCENTAGES)
     page = context.new_page()
+    errors: list[str] = []
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
     page.goto(f"{dashboard.url}/#key={dashboard.key}")
     expect(page.locator("#products li")).to_have_count(len(dashboard.product_ids))
     page.get_by_label("Select all products").check()
@@ -63,6 +65,8 @@ def test_a_batch_runs_live_then_retry_failed_completes_it(chromium: Any, dashboa
     expect(page.locator("#retry-failed")).to_be_disabled()
     assert page.evaluate("window.__sameDocument") is True
     screenshot(page, "batch-completed-after-retry")
+    # No script error and no Content-Security-Policy violation on the way.
+    assert errors == []
     context.close()
 
 
@@ -99,3 +103,13 @@ def test_connections_card_issues_a_plugin_token_and_explains_missing_oauth(
     expect(page.locator("#connect-note")).to_contain_text("eBay OAuth is not configured")
     screenshot(page, "connections")
     context.close()
+
+
+def test_pages_forbid_foreign_scripts_and_connections(dashboard: Dashboard) -> None:
+    import httpx
+
+    for path in ("/", "/batches/1"):
+        policy = httpx.get(f"{dashboard.url}{path}").headers["content-security-policy"]
+        assert "script-src 'self'" in policy
+        assert "connect-src 'self'" in policy
+        assert "frame-ancestors 'none'" in policy
