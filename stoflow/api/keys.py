@@ -12,7 +12,7 @@ import hmac
 import secrets
 from dataclasses import dataclass
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, update
 
 from stoflow.domain.clock import Clock, system_clock
 from stoflow.store.database import Database
@@ -87,3 +87,21 @@ def authenticate(db: Database, key: str) -> Caller | None:
     if not secret_matches(secret, row.secret_sha256 if row is not None else None) or row is None:
         return None
     return Caller(tenant=row.name, key_id=key_id)
+
+
+def revoke_api_key(db: Database, tenant: str, key_id: str, *, clock: Clock = system_clock) -> bool:
+    """Revoke one of the tenant's keys by its public id (the part after `sfk_`); True if it was live."""
+    with db.shared.begin() as conn:
+        tenant_id = conn.scalar(select(tenants.c.id).where(tenants.c.name == tenant))
+        if tenant_id is None:
+            raise UnknownTenantError(f"tenant {tenant!r} does not exist")
+        revoked = conn.execute(
+            update(api_keys)
+            .where(
+                api_keys.c.tenant_id == tenant_id,
+                api_keys.c.key_id == key_id,
+                api_keys.c.revoked_at.is_(None),
+            )
+            .values(revoked_at=clock())
+        ).rowcount
+    return revoked > 0

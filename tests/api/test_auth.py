@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 from sqlalchemy import select
 
-from stoflow.api.keys import authenticate, create_api_key
+from stoflow.api.keys import authenticate, create_api_key, revoke_api_key
 from stoflow.store.database import Database
 from stoflow.store.tables import api_keys
 
@@ -48,3 +48,17 @@ def test_every_api_route_requires_a_key(base_url: str, client: httpx.Client) -> 
             for method in operations:
                 response = anonymous.request(method.upper(), concrete)
                 assert response.status_code == 401, (method, path, response.status_code)
+
+
+def test_a_revoked_key_is_refused(
+    client: httpx.Client, db: Database, tenant: str, other_client: httpx.Client
+) -> None:
+    key = create_api_key(db, tenant)
+    key_id = key.split("_")[1]
+    headers = {"Authorization": f"Bearer {key}"}
+    assert client.get("/api/batches", headers=headers).status_code == 200
+    assert revoke_api_key(db, tenant, key_id) is True
+    assert client.get("/api/batches", headers=headers).status_code == 401
+    assert revoke_api_key(db, tenant, key_id) is False
+    # The fixture's own key of the same tenant still works.
+    assert client.get("/api/batches").status_code == 200
