@@ -112,14 +112,11 @@ def add_image(conn: Connection, product_id: int, body: ImageCreate) -> int:
 
 
 def update_image(conn: Connection, product_id: int, image_id: int, *, internal: bool | None) -> bool:
-    statement = update(product_images).where(
-        product_images.c.id == image_id, product_images.c.product_id == product_id
-    )
-    if internal is not None:
-        statement = statement.values(internal=internal)
-    else:
-        statement = statement.values(position=product_images.c.position)
-    return conn.execute(statement).rowcount > 0
+    """Change an image's flags; False when the product has no such image."""
+    mine = (product_images.c.id == image_id, product_images.c.product_id == product_id)
+    if internal is None:
+        return conn.scalar(select(product_images.c.id).where(*mine)) is not None
+    return conn.execute(update(product_images).where(*mine).values(internal=internal)).rowcount > 0
 
 
 def delete_image(conn: Connection, product_id: int, image_id: int) -> bool:
