@@ -25,6 +25,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
+import psycopg
 from sqlalchemy import Connection, update
 
 from stoflow.domain.clock import Clock, system_clock
@@ -33,11 +34,11 @@ from stoflow.domain.errors import PermanentError, StepError, TransientError
 from stoflow.domain.retry import RetryPolicy, Verdict
 from stoflow.domain.steps import JobRef, StepContext, StepFn, StepResult
 from stoflow.handlers.base import BaseJobHandler, HandlerRegistry, UnknownStepError
+from stoflow.orchestration import pg_advance
 from stoflow.orchestration.batches import BatchRequest, insert_batch
 from stoflow.orchestration.cascade import mark_batch_started, record_job_finished
 from stoflow.orchestration.job_control import pause_marketplace, reopen_job
 from stoflow.orchestration.statements import (
-    ADVANCE,
     CLAIM_DIRECT,
     CLAIM_LEASED,
     FENCE,
@@ -49,6 +50,7 @@ from stoflow.orchestration.wakeup import notify_jobs_ready
 from stoflow.store.database import Database
 from stoflow.store.tables import marketplace_jobs as jobs
 from stoflow.store.tables import marketplace_tasks as tasks
+from stoflow.store.tenancy import tenant_schema
 
 log = logging.getLogger(__name__)
 
@@ -225,13 +227,15 @@ class _JobRun:
             output, error = self._perform(handler, ctx)
             duration_ms = int((time.perf_counter() - started) * 1000)
             rest = pending[index + 1 :]
-            with self.conn.begin():
-                if error is None and rest and self.orch.db.is_postgres and not self._stopping():
-                    if not self._advance(task, ctx, output, duration_ms, rest[0]):
-                        outputs[task.name] = output
-                        continue
+            if error is None and rest and self.orch.db.is_postgres and not self._stopping():
+                if not self._advance(task, ctx, output, duration_ms, rest[0]):
+                    outputs[task.name] = output
+                    continue
+                with self.conn.begin():  # the outcome is committed; the next task never started
+                    self._fence()
                     self._cancel(rest)
-                    return JobOutcome.CANCELLED
+                return JobOutcome.CANCELLED
+            with self.conn.begin():
                 cancel_requested = self._fence()
                 if error is not None:
                     self._fail_task(task, ctx, error, duration_ms)
@@ -443,13 +447,25 @@ class _JobRun:
     def _advance(
         self, task: _TaskRow, ctx: StepContext, output: dict[str, Any], duration_ms: int, following: _TaskRow
     ) -> bool:
-        """PostgreSQL: fence, COMPLETED outcome and next task RUNNING in one statement.
+        """PostgreSQL: fence, COMPLETED outcome and next task RUNNING, committed in one round trip.
 
+        Runs outside any SQLAlchemy transaction, on the driver connection (see pg_advance).
         Returns whether cancellation was requested (then the next task was not started).
         """
-        params = self._outcome_params(task, ctx, TaskStatus.COMPLETED, output=output, duration_ms=duration_ms)
-        params.update(p_job_id=self.job_id, p_token=self.token, p_next_task_id=following.id)
-        cancel = self.conn.execute(ADVANCE, params).scalar_one_or_none()
+        driver = self.conn.connection.driver_connection
+        assert isinstance(driver, psycopg.Connection)  # PostgreSQL is reached through psycopg 3
+        cancel = pg_advance.advance(
+            driver,
+            tenant_schema(self.tenant),
+            job_id=self.job_id,
+            token=self.token,
+            task_id=task.id,
+            next_task_id=following.id,
+            output=output,
+            side_effects=task.side_effects + ctx.side_effects,
+            duration_ms=duration_ms,
+            now=self._now(),
+        )
         if cancel is None:
             raise LeaseLostError(self.job_id)
         return bool(cancel)

@@ -8,7 +8,7 @@ SQLAlchemy reserves column names for the SET clause.
 
 from __future__ import annotations
 
-from sqlalchemy import and_, bindparam, exists, or_, select, update
+from sqlalchemy import and_, bindparam, or_, select, update
 
 from stoflow.domain.enums import JobStatus, TaskStatus
 from stoflow.store.tables import marketplace_jobs as jobs
@@ -120,27 +120,3 @@ FINISH_TASK = (
         marketplace_message=bindparam("p_marketplace_message"),
     )
 )
-
-# PostgreSQL only: the fence, a task's outcome and the start of the next task in one round trip.
-# Data-modifying CTEs all run, on one snapshot; the two task updates act only if the fence matched
-# (and, for the start, only if no cancellation was requested), so a lost lease still writes nothing.
-_FENCED = FENCE.cte("fenced")
-_FINISHED = (
-    FINISH_TASK.where(exists(select(_FENCED.c.cancel_requested))).returning(tasks.c.id).cte("finished")
-)
-_STARTED = (
-    update(tasks)
-    .where(
-        tasks.c.id == bindparam("p_next_task_id"),
-        exists(select(_FENCED.c.cancel_requested).where(_FENCED.c.cancel_requested.is_(False))),
-    )
-    .values(
-        status=TaskStatus.RUNNING,
-        attempts=tasks.c.attempts + 1,
-        started_at=bindparam("p_now"),
-        completed_at=None,
-    )
-    .returning(tasks.c.id)
-    .cte("started")
-)
-ADVANCE = select(_FENCED.c.cancel_requested).add_cte(_FINISHED, _STARTED)

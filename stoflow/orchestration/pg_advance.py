@@ -1,0 +1,93 @@
+"""PostgreSQL fast path between two tasks: one statement and its COMMIT in one network round trip.
+
+Between task k and task k+1 the orchestrator must (a) check the job is still ours (fence),
+(b) record task k's outcome and (c) mark task k+1 RUNNING, then commit. Data-modifying CTEs do all
+three in one statement, and psycopg's pipeline mode sends that statement and the COMMIT together,
+so a task costs about one round trip plus the commit's flush: the floor of any design that commits
+each task on its own.
+
+Committing before reading the fence's answer is safe: the two task updates are conditional on the
+fence in the same statement, so when the lease was lost the COMMIT commits nothing. The fence is a
+FOR SHARE row lock rather than an UPDATE: it conflicts with a successor's claim (an UPDATE of the
+job row), which therefore waits for our commit or makes our fence see the new token, while it
+writes no new row version of the job on every task.
+
+The statement is plain SQL because it goes to the driver directly; the schema is the tenant's
+validated schema name, quoted by psycopg as an identifier, never interpolated as text.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from functools import lru_cache
+from typing import Any
+
+import psycopg
+from psycopg import sql
+from psycopg.types.json import Jsonb
+
+from stoflow.domain.enums import JobStatus, TaskStatus
+
+_ADVANCE = """
+WITH fenced AS (
+    SELECT cancel_requested FROM {jobs}
+    WHERE id = %(job_id)s AND lease_token = %(token)s AND status = %(job_running)s
+    FOR SHARE
+), finished AS (
+    UPDATE {tasks}
+    SET status = %(completed)s, output = %(output)s, side_effects = %(side_effects)s,
+        completed_at = %(now)s, duration_ms = %(duration_ms)s, error_ambiguous = false,
+        error_kind = NULL, error_code = NULL, error_message = NULL, marketplace_message = NULL
+    WHERE id = %(task_id)s AND EXISTS (SELECT 1 FROM fenced)
+), started AS (
+    UPDATE {tasks}
+    SET status = %(task_running)s, attempts = attempts + 1, started_at = %(now)s, completed_at = NULL
+    WHERE id = %(next_task_id)s AND EXISTS (SELECT 1 FROM fenced WHERE NOT cancel_requested)
+)
+SELECT cancel_requested FROM fenced
+"""
+
+
+@lru_cache(maxsize=1024)
+def _statement(schema: str) -> sql.Composed:
+    return sql.SQL(_ADVANCE).format(
+        jobs=sql.Identifier(schema, "marketplace_jobs"), tasks=sql.Identifier(schema, "marketplace_tasks")
+    )
+
+
+def advance(
+    connection: psycopg.Connection[Any],
+    schema: str,
+    *,
+    job_id: int,
+    token: int,
+    task_id: int,
+    next_task_id: int,
+    output: dict[str, Any],
+    side_effects: list[dict[str, Any]],
+    duration_ms: int,
+    now: datetime,
+) -> bool | None:
+    """Commit task `task_id` COMPLETED and `next_task_id` RUNNING if the job is still ours.
+
+    Returns None when the lease was lost (nothing written), else whether cancellation was
+    requested (then the next task was not started). Must be called outside any open transaction.
+    """
+    params = {
+        "now": now,
+        "job_id": job_id,
+        "token": token,
+        "task_id": task_id,
+        "next_task_id": next_task_id,
+        "output": Jsonb(output),
+        "side_effects": Jsonb(side_effects),
+        "duration_ms": duration_ms,
+        "job_running": JobStatus.RUNNING.value,
+        "task_running": TaskStatus.RUNNING.value,
+        "completed": TaskStatus.COMPLETED.value,
+    }
+    with connection.pipeline():
+        cursor = connection.execute(_statement(schema), params)
+        connection.commit()
+    row = cursor.fetchone()
+    return None if row is None else bool(row[0])
