@@ -32,6 +32,56 @@ def tenants_create(name: str = typer.Argument(..., help="2-40 characters: a-z, 0
     finally:
         db.dispose()
     console.print(f"tenant [bold]{name}[/bold] created in {result.schema} at revision {result.after}")
+    _print_new_key(name)
+
+
+def _print_new_key(tenant: str, label: str = "default") -> None:
+    from stoflow.api.keys import create_api_key
+
+    db = open_database()
+    try:
+        key = create_api_key(db, tenant, label=label)
+    finally:
+        db.dispose()
+    # Shown once: only its digest is stored.
+    console.print(f"API key ({label}), shown once: [bold]{key}[/bold]", soft_wrap=True)
+
+
+@tenants_app.command("key")
+def tenants_key(
+    name: str = typer.Argument(..., help="the tenant"),
+    label: str = typer.Option("default", help="a name to recognise the key by"),
+) -> None:
+    """Create another API key for a tenant (printed once)."""
+    from stoflow.api.keys import UnknownTenantError
+
+    try:
+        _print_new_key(name, label)
+    except (InvalidTenantName, UnknownTenantError) as exc:
+        console.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(code=2) from None
+
+
+@tenants_app.command("revoke-key")
+def tenants_revoke_key(
+    name: str = typer.Argument(..., help="the tenant"),
+    key_id: str = typer.Argument(..., help="the id part of the key: sfk_<id>_..."),
+) -> None:
+    """Revoke one of a tenant's API keys; requests with it are refused from now on."""
+    from stoflow.api.keys import UnknownTenantError, revoke_api_key
+
+    db = open_database()
+    try:
+        revoked = revoke_api_key(db, name, key_id)
+    except UnknownTenantError as exc:
+        console.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(code=2) from None
+    finally:
+        db.dispose()
+    if not revoked:
+        console.print(f"[red]error:[/red] tenant {name!r} has no active key {key_id!r}")
+        raise typer.Exit(code=2)
+    console.print(f"key {key_id} of {name} revoked")
 
 
 @tenants_app.command("list")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from decimal import Decimal
 
@@ -11,6 +12,7 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import insert, inspect, select, text
 from typer.testing import CliRunner
 
+from stoflow.api.keys import authenticate
 from stoflow.cli.main import app
 from stoflow.config import Settings
 from stoflow.domain.clock import system_clock
@@ -105,6 +107,20 @@ def test_cli_creates_tenants_and_migrates(database_url: str, monkeypatch: pytest
         created = runner.invoke(app, ["tenants", "create", name])
         assert created.exit_code == 0, created.output
         assert runner.invoke(app, ["tenants", "create", name]).exit_code == 2
+        key = re.search(r"sfk_\w+_[\w-]+", created.output)
+        assert key is not None, created.output
+        another = runner.invoke(app, ["tenants", "key", name, "--label", "ci"])
+        assert another.exit_code == 0, another.output
+        db = Database(database_url)
+        try:
+            assert authenticate(db, key.group(0)) is not None
+            key_id = key.group(0).split("_")[1]
+            assert runner.invoke(app, ["tenants", "revoke-key", name, key_id]).exit_code == 0
+            assert authenticate(db, key.group(0)) is None
+            assert runner.invoke(app, ["tenants", "revoke-key", name, key_id]).exit_code == 2
+            assert runner.invoke(app, ["tenants", "key", "nosuchtenant"]).exit_code == 2
+        finally:
+            db.dispose()
         migrated = runner.invoke(app, ["migrate"])
         assert migrated.exit_code == 0, migrated.output
         assert "shared" in migrated.output
