@@ -6,16 +6,18 @@ printed by `stoflow up` or `stoflow tenants create`).
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from stoflow.api.client import ApiError, StoflowClient
-from stoflow.api.schemas.batches import BatchPublic
 from stoflow.domain.enums import BatchStatus, Marketplace
+
+if TYPE_CHECKING:  # the API client pulls in the schemas; loaded only when a command runs
+    from stoflow.api.client import ApiError, StoflowClient
+    from stoflow.api.schemas.batches import BatchPublic
 
 MAX_RANGE = 100_000
 console = Console()
@@ -74,6 +76,8 @@ def _finish(batch: BatchPublic) -> None:
 
 
 def _client(api_url: str, api_key: str) -> StoflowClient:
+    from stoflow.api.client import StoflowClient
+
     if not api_key:
         raise typer.BadParameter("an API key is required (--api-key or STOFLOW_API_KEY)")
     return StoflowClient(api_url, api_key)
@@ -92,6 +96,8 @@ def publish(
     api_key: ApiKey = "",
 ) -> None:
     """Publish products to one or more marketplaces as one batch."""
+    from stoflow.api.client import ApiError
+
     ids = parse_ids(products)
     with _client(api_url, api_key) as client:
         try:
@@ -106,6 +112,8 @@ def publish(
 @batch_app.command("show")
 def show(batch_id: int, api_url: ApiUrl = DEFAULT_URL, api_key: ApiKey = "") -> None:
     """A batch's state, counters and its failed jobs grouped by error."""
+    from stoflow.api.client import ApiError
+
     with _client(api_url, api_key) as client:
         try:
             batch, groups = client.batch(batch_id), client.failures(batch_id)
@@ -128,6 +136,8 @@ def retry(
     api_key: ApiKey = "",
 ) -> None:
     """Run the batch's failed jobs again (completed steps are not repeated)."""
+    from stoflow.api.client import ApiError
+
     with _client(api_url, api_key) as client:
         try:
             console.print(f"retrying {client.retry_failed(batch_id)} failed jobs", highlight=False)
@@ -140,6 +150,8 @@ def retry(
 @batch_app.command("cancel")
 def cancel(batch_id: int, api_url: ApiUrl = DEFAULT_URL, api_key: ApiKey = "") -> None:
     """Cancel the batch's unfinished jobs; running ones stop after their current step."""
+    from stoflow.api.client import ApiError
+
     with _client(api_url, api_key) as client:
         try:
             result = client.cancel(batch_id)

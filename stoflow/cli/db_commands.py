@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import typer
 from rich.console import Console
 from rich.table import Table
 
 from stoflow.config import get_settings
 from stoflow.store.database import Database
-from stoflow.store.migrate import MigrationResult, upgrade_all
 from stoflow.store.tenancy import InvalidTenantName
-from stoflow.store.tenants import TenantExistsError, TenantMigrationError, create_tenant
+
+if TYPE_CHECKING:
+    from stoflow.store.migrate import MigrationResult
 
 console = Console()
 tenants_app = typer.Typer(help="Create and list tenants (sellers' organisations).", no_args_is_help=True)
@@ -23,6 +26,9 @@ def open_database() -> Database:
 @tenants_app.command("create")
 def tenants_create(name: str = typer.Argument(..., help="2-40 characters: a-z, 0-9, '_'")) -> None:
     """Create a tenant and migrate its schema."""
+    # Alembic is imported only by the commands that migrate, not by every `stoflow` start.
+    from stoflow.store.tenants import TenantExistsError, TenantMigrationError, create_tenant
+
     db = open_database()
     try:
         result = create_tenant(db, name)
@@ -110,6 +116,8 @@ def render_results(results: list[MigrationResult]) -> Table:
 
 def migrate() -> None:
     """Upgrade the shared schema and every tenant's schema; report each one."""
+    from stoflow.store.migrate import upgrade_all
+
     db = open_database()
     try:
         results = upgrade_all(db)

@@ -8,9 +8,6 @@ import time
 import httpx
 import typer
 
-from stoflow.sandbox.config import SandboxConfig
-from stoflow.sandbox.server import running_sandbox
-
 
 def sandbox(
     *,
@@ -22,6 +19,9 @@ def sandbox(
     demo_seller: bool = typer.Option(True, help="Register one seller per emulator and print credentials."),
 ) -> None:
     """Serve the marketplace emulators; each has its admin API under /_admin."""
+    from stoflow.sandbox.config import SandboxConfig  # the emulators load only for this command
+    from stoflow.sandbox.server import running_sandbox
+
     ports = {"ebay": ebay_port, "etsy": etsy_port, "vinted": vinted_port}
     with running_sandbox(SandboxConfig(seed=seed), host=host, ports=ports) as sb:
         urls = {"ebay": sb.ebay_url, "etsy": sb.etsy_url, "vinted": sb.vinted_url}
