@@ -14,12 +14,12 @@ from typing import Any, ClassVar
 from stoflow.domain.enums import Action, StepType
 from stoflow.domain.steps import JobPlan, Step, StepContext, TaskSpec
 from stoflow.handlers.ebay.base import EbayHandler
+from stoflow.handlers.reconcile import reconcile_after_full_read
 from stoflow.marketplaces.ebay.service import EbayPublicationService, OfferState
 from stoflow.marketplaces.listings import (
     ListingRecord,
     ListingState,
     listings_of_account,
-    mark_unseen_as_ended,
     record_change,
     save_listing,
 )
@@ -96,21 +96,4 @@ class EbaySyncHandler(EbayHandler):
         return len(records)
 
     async def reconcile(self, ctx: StepContext) -> dict[str, Any]:
-        fetched = ctx.output_of("fetch_remote")
-        assert fetched["complete"]  # the step only completes after reading every page
-        assert ctx.job.account_id is not None
-        since, now = datetime.fromisoformat(fetched["started_at"]), self.deps.clock()
-        with self.engine(ctx).begin() as conn:
-            gone = mark_unseen_as_ended(conn, ctx.job.account_id, since, now)
-            for record in gone:
-                record_change(
-                    conn,
-                    product_id=record.product_id,
-                    account_id=record.account_id,
-                    marketplace=self.marketplace,
-                    change="sync_gone",
-                    now=now,
-                    job_id=ctx.job.id,
-                    remote_id=record.remote_id,
-                )
-        return {"ended": [record.product_id for record in gone]}
+        return reconcile_after_full_read(self, ctx)

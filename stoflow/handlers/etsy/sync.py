@@ -8,15 +8,15 @@ retries; what the pages before it showed is kept, and nothing is concluded about
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import datetime
 from typing import Any, ClassVar
 
 from stoflow.domain.enums import Action, StepType
 from stoflow.domain.steps import JobPlan, Step, StepContext, TaskSpec
 from stoflow.handlers.etsy.base import EtsyHandler
+from stoflow.handlers.reconcile import reconcile_after_full_read
 from stoflow.marketplaces.etsy.service import PAGE_SIZE
 from stoflow.marketplaces.etsy.sync import OwnListings, record_page, shop_pages
-from stoflow.marketplaces.listings import listings_of_account, mark_unseen_as_ended, record_change
+from stoflow.marketplaces.listings import listings_of_account
 
 
 class EtsySyncHandler(EtsyHandler):
@@ -42,21 +42,4 @@ class EtsySyncHandler(EtsyHandler):
         return {"complete": True, "started_at": started.isoformat(), "pages": pages, "seen": seen}
 
     async def reconcile(self, ctx: StepContext) -> dict[str, Any]:
-        fetched = ctx.output_of("fetch_remote")
-        assert fetched["complete"]  # the step only completes after reading every page
-        assert ctx.job.account_id is not None
-        since, now = datetime.fromisoformat(fetched["started_at"]), self.deps.clock()
-        with self.engine(ctx).begin() as conn:
-            gone = mark_unseen_as_ended(conn, ctx.job.account_id, since, now)
-            for record in gone:
-                record_change(
-                    conn,
-                    product_id=record.product_id,
-                    account_id=record.account_id,
-                    marketplace=self.marketplace,
-                    change="sync_gone",
-                    now=now,
-                    job_id=ctx.job.id,
-                    remote_id=record.remote_id,
-                )
-        return {"ended": [record.product_id for record in gone]}
+        return reconcile_after_full_read(self, ctx)
