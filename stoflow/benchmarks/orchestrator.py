@@ -17,6 +17,7 @@ from typing import Any, ClassVar
 
 from sqlalchemy import insert, select
 
+from stoflow.benchmarks.floor import raw_commits_per_s
 from stoflow.domain.enums import Action, Marketplace, StepType
 from stoflow.domain.steps import JobPlan, Step, StepContext, TaskSpec
 from stoflow.handlers.base import BaseJobHandler, HandlerRegistry
@@ -44,27 +45,6 @@ class NoopHandler(BaseJobHandler):
 
     def steps(self) -> Mapping[StepType, Step]:
         return {StepType.CUSTOM: Step(_noop)}
-
-
-def floor_commits_per_s(db: Database, tenant: str, commits: int) -> float:
-    """Raw driver: one single-row UPDATE and one COMMIT per iteration, same database and file."""
-    raw = db.tenant(tenant).raw_connection()
-    table = "stoflow_shared.bench_floor" if db.is_postgres else "bench_floor"
-    try:
-        cursor = raw.cursor()
-        cursor.execute(f"CREATE TABLE {table} (id INTEGER PRIMARY KEY, n INTEGER NOT NULL)")
-        cursor.execute(f"INSERT INTO {table} VALUES (1, 0)")  # noqa: S608
-        raw.commit()
-        started = time.perf_counter()
-        for _ in range(commits):
-            cursor.execute(f"UPDATE {table} SET n = n + 1 WHERE id = 1")  # noqa: S608
-            raw.commit()
-        elapsed = time.perf_counter() - started
-        cursor.execute(f"DROP TABLE {table}")
-        raw.commit()
-        return commits / elapsed
-    finally:
-        raw.close()
 
 
 def run_orchestrator_bench(database_url: str, *, jobs: int = 1000, tasks_per_job: int = 8) -> dict[str, Any]:
@@ -104,7 +84,7 @@ def run_orchestrator_bench(database_url: str, *, jobs: int = 1000, tasks_per_job
         for job_id in job_ids:
             orch.run_job(tenant, job_id)
         exec_s = time.perf_counter() - started
-        floor = floor_commits_per_s(db, tenant, commits=min(jobs * tasks_per_job, 4000))
+        floor = raw_commits_per_s(db, commits=min(jobs * tasks_per_job, 4000))
         total_tasks = jobs * tasks_per_job
         exec_rate = total_tasks / exec_s
         return {

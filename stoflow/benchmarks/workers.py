@@ -14,16 +14,17 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from decimal import Decimal
-from typing import Any, ClassVar
+from typing import Any
 
 import psutil
-from sqlalchemy import Column, Integer, MetaData, Table, select, update
+from sqlalchemy import select
 
-from stoflow.domain.enums import Action, Marketplace, StepType
-from stoflow.domain.steps import JobPlan, Step, StepContext, TaskSpec
-from stoflow.handlers.base import BaseJobHandler, HandlerRegistry
+from stoflow.benchmarks.floor import raw_commits_per_s
+from stoflow.benchmarks.orchestrator import NoopHandler
+from stoflow.domain.enums import Action, Marketplace
+from stoflow.handlers.base import HandlerRegistry
 from stoflow.orchestration.batches import BatchRequest
 from stoflow.orchestration.orchestrator import TaskOrchestrator
 from stoflow.store.database import Database
@@ -35,25 +36,9 @@ from stoflow.store.tenants import create_tenant, drop_tenant
 STEPS_PER_JOB = 8
 
 
-class NoOpHandler(BaseJobHandler):
-    marketplace: ClassVar[Marketplace] = Marketplace.EBAY
-    action: ClassVar[Action] = Action.PUBLISH
-
-    def create_tasks(self, plan: JobPlan) -> Sequence[TaskSpec]:
-        return [TaskSpec(StepType.CUSTOM, f"noop:{i}") for i in range(STEPS_PER_JOB)]
-
-    def steps(self) -> Mapping[StepType, Step]:
-        return {StepType.CUSTOM: Step(_noop)}
-
-
-def _noop(ctx: StepContext) -> dict[str, Any]:
-    del ctx
-    return {}
-
-
 def bench_registry() -> HandlerRegistry:
     """The `--setup` of the benchmark's worker processes."""
-    return HandlerRegistry([NoOpHandler()])
+    return HandlerRegistry([NoopHandler(STEPS_PER_JOB)])
 
 
 def run_workers_bench(
@@ -71,7 +56,7 @@ def run_workers_bench(
         result: dict[str, Any] = {
             "database": db.url.get_backend_name(),
             "steps_per_job": STEPS_PER_JOB,
-            "floor_commits_per_s": round(_floor_commits_per_s(db), 1),
+            "floor_commits_per_s": round(raw_commits_per_s(db), 1),
             "exec_tasks_per_s": {},
         }
         for count in process_counts:
@@ -140,30 +125,6 @@ class _Bench:
         for worker in self.workers:
             worker.wait(timeout=30)
         drop_tenant(self.orch.db, self.tenant)
-
-
-def _floor_commits_per_s(db: Database, seconds: float = 2.0) -> float:
-    table = Table(
-        f"bench_floor_{uuid.uuid4().hex[:8]}",
-        MetaData(),
-        Column("id", Integer, primary_key=True),
-        Column("n", Integer),
-    )
-    engine = db.raw_connection_floor()
-    table.create(engine)
-    try:
-        with engine.connect() as conn:
-            conn.execute(table.insert().values(id=1, n=0))
-            conn.commit()
-            count, deadline = 0, time.perf_counter() + seconds
-            started = time.perf_counter()
-            while time.perf_counter() < deadline:
-                conn.execute(update(table).where(table.c.id == 1).values(n=table.c.n + 1))
-                conn.commit()
-                count += 1
-            return count / (time.perf_counter() - started)
-    finally:
-        table.drop(engine)
 
 
 def _throughput(orch: TaskOrchestrator, processes: int, jobs: int) -> float:

@@ -74,10 +74,6 @@ class Database:
         with self.shared.connect() as conn:
             return list(conn.scalars(select(tenants.c.name).order_by(tenants.c.name)))
 
-    def raw_connection_floor(self) -> Engine:
-        """The plain engine, for benchmark floors measured on the same database."""
-        return self._base
-
     def forget_tenant(self, name: str) -> None:
         with self._lock:
             engine = self._tenant_engines.pop(name, None)
