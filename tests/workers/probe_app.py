@@ -11,6 +11,8 @@ Fault injection, from the environment:
   STOFLOW_TEST_MARKER   the file whose creation records that the stop happened.
   STOFLOW_TEST_DELAY_S  seconds each step takes (default 0).
   STOFLOW_TEST_SLOW     "<step>=<seconds>": that step is slow on a job's first attempt.
+  STOFLOW_TEST_RATE     "<key>=<per second>": create_listing takes a permit from that shared rate
+                        limit first, like a marketplace call, and records when it got it (`permits`).
 """
 
 from __future__ import annotations
@@ -28,7 +30,9 @@ from stoflow.domain.enums import Action, Marketplace, StepType
 from stoflow.domain.steps import JobPlan, Step, StepContext, StepFn, TaskSpec
 from stoflow.handlers.base import BaseJobHandler, HandlerRegistry
 from stoflow.orchestration.claim import ClaimedJob
+from stoflow.orchestration.limits import RateLimit, RateLimiter
 from stoflow.orchestration.orchestrator import JobOutcome
+from stoflow.store.database import Database
 
 STEPS = ("validate", "map_data", "create_listing", "save_result")
 STOP_POINTS = ("claimed", *(f"{s}:{edge}" for s in STEPS for edge in ("start", "end")), "finished")
@@ -42,6 +46,7 @@ def effects_db(path: str | Path) -> sqlite3.Connection:
     conn.execute(
         "CREATE TABLE IF NOT EXISTS step_runs (task_id INTEGER, pid INTEGER, started REAL, ended REAL)"
     )
+    conn.execute("CREATE TABLE IF NOT EXISTS permits (granted REAL, pid INTEGER)")
     return conn
 
 
@@ -62,6 +67,12 @@ class ProbeHandler(BaseJobHandler):
     def __init__(self, effects: str | None = None) -> None:
         self.effects = effects or os.environ["STOFLOW_TEST_EFFECTS"]
         self.delay_s = float(os.environ.get("STOFLOW_TEST_DELAY_S", "0"))
+        self.limiter: tuple[RateLimiter, RateLimit] | None = None
+        rate = os.environ.get("STOFLOW_TEST_RATE", "")
+        if rate:
+            key, _, per_second = rate.partition("=")
+            limiter = RateLimiter(Database(os.environ["STOFLOW_DATABASE_URL"], pool_size=1))
+            self.limiter = (limiter, RateLimit(key, float(per_second), burst=2.0))
         slow = os.environ.get("STOFLOW_TEST_SLOW", "")
         self.slow: dict[str, float] = {}
         if slow:
@@ -80,6 +91,7 @@ class ProbeHandler(BaseJobHandler):
     def _step(self, name: str) -> StepFn:
         def run(ctx: StepContext) -> dict[str, Any]:
             _stop_here(f"{name}:start")
+            granted = self._permit() if name == "create_listing" else None
             started = time.time()
             pause = self.delay_s + (self.slow.get(name, 0.0) if ctx.job.attempt == 1 else 0.0)
             if pause:
@@ -89,6 +101,8 @@ class ProbeHandler(BaseJobHandler):
                 if name == "create_listing":
                     conn.execute("INSERT INTO effects VALUES (?, ?, ?)", (_key(ctx), ctx.job.id, os.getpid()))
                     ctx.record_side_effect("listing_created", key=_key(ctx))
+                if granted is not None:
+                    conn.execute("INSERT INTO permits VALUES (?, ?)", (granted, os.getpid()))
                 conn.execute(
                     "INSERT INTO step_runs VALUES (?, ?, ?, ?)",
                     (ctx.task_id, os.getpid(), started, time.time()),
@@ -99,6 +113,13 @@ class ProbeHandler(BaseJobHandler):
             return {"step": name, "key": _key(ctx)}
 
         return run
+
+    def _permit(self) -> float | None:
+        if self.limiter is None:
+            return None
+        limiter, limit = self.limiter
+        limiter.acquire(limit, max_wait_s=5.0)
+        return time.time()
 
     def _probe(self, ctx: StepContext) -> dict[str, Any] | None:
         conn = effects_db(self.effects)

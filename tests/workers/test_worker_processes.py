@@ -33,7 +33,7 @@ from tests.workers.harness import (
     start_worker,
     wait_for,
 )
-from tests.workers.probe_app import STOP_POINTS
+from tests.workers.probe_app import STOP_POINTS, effects_db
 
 pytestmark = pytest.mark.slow
 
@@ -137,7 +137,13 @@ def test_a_zombie_worker_is_fenced_out_and_the_successor_wins(
         log=log_a,
     )
     workers.append(a)
-    wait_for(lambda: _job(db, tenant).lease_owner == "A", 30, "worker A to claim the job")
+    # Freeze A only once its first step is running: the claim's commit comes just before the
+    # transaction that starts the job, and a process frozen inside a transaction holds its locks.
+    wait_for(
+        lambda: _job(db, tenant).lease_owner == "A" and _task_states(db, tenant)[0] == "running",
+        30,
+        "worker A to be inside its first step",
+    )
     # When A is frozen past its lease and B takes the job over and finishes it
     os.kill(a.pid, signal.SIGSTOP)
     workers.append(start_worker(database_url, effects, args=[*common, "--owner", "B"]))
@@ -231,3 +237,39 @@ def _job(db: Database, tenant: str) -> Any:
 def _task_states(db: Database, tenant: str) -> list[str]:
     with db.tenant(tenant).connect() as conn:
         return list(conn.scalars(select(marketplace_tasks.c.status).order_by(marketplace_tasks.c.step_order)))
+
+
+def test_three_workers_running_limited_steps_keep_to_the_shared_rate(
+    db: Database, tenant: str, database_url: str, tmp_path: Path, workers: list[subprocess.Popen[bytes]]
+) -> None:
+    # Given 3 worker processes x 2 slots whose create_listing step takes a permit of R per second
+    rate, jobs = 15.0, 75
+    effects = tmp_path / "effects.db"
+    batch_id = create_batch(orchestrator(db, effects), tenant, jobs)
+    key = f"app:{uuid.uuid4().hex[:8]}"
+    for _ in range(3):
+        workers.append(
+            start_worker(
+                database_url,
+                effects,
+                args=["--concurrency", "2", "--tenant", tenant],
+                env={"STOFLOW_TEST_RATE": f"{key}={rate}"},
+            )
+        )
+    wait_for(lambda: batch_settled(db, tenant, batch_id), 120, "the rate-limited batch")
+    assert batch_row(db, tenant, batch_id).completed_count == jobs
+    conn = effects_db(effects)
+    try:
+        granted = sorted(t for (t,) in conn.execute("SELECT granted FROM permits"))
+        pids = {pid for (pid,) in conn.execute("SELECT DISTINCT pid FROM permits")}
+    finally:
+        conn.close()
+    # Then together they never exceed R per second (plus the burst of 2) ...
+    assert len(granted) == jobs
+    assert len(pids) >= 2  # the budget really was shared between processes
+    for i, start in enumerate(granted):
+        in_window = sum(1 for t in granted[i:] if t < start + 1.0)
+        assert in_window <= rate + 2, (start, in_window)
+    # ... and, work being plentiful, use at least 80% of it
+    span = granted[-1] - granted[0]
+    assert (len(granted) - 2) / span >= 0.8 * rate
