@@ -28,17 +28,15 @@ JOB_COLUMNS = (
     jobs.c.lease_token,
 )
 
-# A worker's claim already made the job RUNNING under this token: confirm we still hold it.
-CLAIM_LEASED = (
-    update(jobs)
-    .where(
-        jobs.c.id == bindparam("p_job_id"),
-        jobs.c.lease_token == bindparam("p_token"),
-        jobs.c.status == JobStatus.RUNNING,
-    )
-    .values(updated_at=bindparam("p_now"))
-    .returning(*JOB_COLUMNS)
+# The job is RUNNING under our lease token: the condition of every write of a lease holder.
+STILL_HELD = (
+    jobs.c.id == bindparam("p_job_id"),
+    jobs.c.lease_token == bindparam("p_token"),
+    jobs.c.status == JobStatus.RUNNING,
 )
+
+# A worker's claim already made the job RUNNING under this token: confirm we still hold it.
+CLAIM_LEASED = update(jobs).where(*STILL_HELD).values(updated_at=bindparam("p_now")).returning(*JOB_COLUMNS)
 
 # Run directly, without a worker's lease: take a fresh token so a stale runner of the same job is
 # fenced out too. A job leased by a live worker is left alone.
@@ -67,14 +65,7 @@ CLAIM_DIRECT = (
 # Every transaction of a running job starts here: it locks the job row only while our token is
 # current, so a worker that lost its lease writes nothing.
 FENCE = (
-    update(jobs)
-    .where(
-        jobs.c.id == bindparam("p_job_id"),
-        jobs.c.lease_token == bindparam("p_token"),
-        jobs.c.status == JobStatus.RUNNING,
-    )
-    .values(updated_at=bindparam("p_now"))
-    .returning(jobs.c.cancel_requested)
+    update(jobs).where(*STILL_HELD).values(updated_at=bindparam("p_now")).returning(jobs.c.cancel_requested)
 )
 
 LOAD_TASKS = (
