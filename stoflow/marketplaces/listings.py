@@ -138,29 +138,30 @@ def record_change(
     )
 
 
-def mark_unseen_as_ended(
-    conn: Connection, account_id: int, since: datetime, now: datetime
-) -> list[ListingRecord]:
-    """After a sync that read the whole remote inventory: records it did not see are gone remotely.
+def unseen_since(conn: Connection, account_id: int, since: datetime) -> list[ListingRecord]:
+    """Live records that existed before a sync started and that its complete read did not see.
 
-    Only records that existed before the sync started and were not seen by it qualify; callers must
-    not call this after a partial read, which proves nothing about what it did not reach.
+    Absence from the pages is only a suspicion: a listing can move between pages (sold while the
+    active ones are read) and be missed. Callers re-check each one before concluding anything, and
+    must not call this after a partial read, which proves nothing about what it did not reach.
     """
     live = (ListingState.ACTIVE, ListingState.INACTIVE, ListingState.DRAFT)
-    gone = [
+    return [
         record
         for record in listings_of_account(conn, account_id)
         if record.state in live
         and (record.last_synced_at is None or record.last_synced_at < since)
         and _created_before(conn, record.id, since)
     ]
-    if gone:
-        conn.execute(
-            update(listings)
-            .where(listings.c.id.in_([r.id for r in gone]))
-            .values(state=ListingState.ENDED, updated_at=now)
-        )
-    return gone
+
+
+def set_listing_state(conn: Connection, record: ListingRecord, state: ListingState, now: datetime) -> None:
+    """The state a re-check found; last_synced_at moves too, since the marketplace was just asked."""
+    conn.execute(
+        update(listings)
+        .where(listings.c.id == record.id)
+        .values(state=state, last_synced_at=now, updated_at=now)
+    )
 
 
 def _created_before(conn: Connection, record_id: int, moment: datetime) -> bool:

@@ -15,24 +15,15 @@ from stoflow.domain.enums import Action, StepType
 from stoflow.domain.steps import JobPlan, Step, StepContext, TaskSpec
 from stoflow.handlers.ebay.base import EbayHandler
 from stoflow.handlers.reconcile import reconcile_after_full_read
-from stoflow.marketplaces.ebay.service import EbayPublicationService, OfferState
+from stoflow.marketplaces.ebay.service import EbayPublicationService, offer_listing_state
 from stoflow.marketplaces.listings import (
     ListingRecord,
-    ListingState,
     listings_of_account,
     record_change,
     save_listing,
 )
 
 DEFAULT_PAGE_SIZE = 100
-
-
-def listing_state(offer: OfferState | None) -> ListingState:
-    if offer is None or not offer.published:
-        return ListingState.INACTIVE
-    if offer.listing_status == "ACTIVE":
-        return ListingState.ACTIVE
-    return ListingState.SOLD if offer.sold_quantity > 0 else ListingState.ENDED
 
 
 class EbaySyncHandler(EbayHandler):
@@ -68,7 +59,7 @@ class EbaySyncHandler(EbayHandler):
         records: Sequence[ListingRecord],
         at: datetime,
     ) -> int:
-        states = {r.sku: listing_state(await service.find_offer(r.sku)) for r in records}
+        states = {r.sku: offer_listing_state(await service.find_offer(r.sku)) for r in records}
         with self.engine(ctx).begin() as conn:  # what this page showed is kept even if a later one fails
             for record in records:
                 state = states[record.sku]
@@ -96,4 +87,4 @@ class EbaySyncHandler(EbayHandler):
         return len(records)
 
     async def reconcile(self, ctx: StepContext) -> dict[str, Any]:
-        return reconcile_after_full_read(self, ctx)
+        return await reconcile_after_full_read(self, ctx)

@@ -42,4 +42,4 @@ class EtsySyncHandler(EtsyHandler):
         return {"complete": True, "started_at": started.isoformat(), "pages": pages, "seen": seen}
 
     async def reconcile(self, ctx: StepContext) -> dict[str, Any]:
-        return reconcile_after_full_read(self, ctx)
+        return await reconcile_after_full_read(self, ctx)

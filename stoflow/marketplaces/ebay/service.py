@@ -17,6 +17,7 @@ from stoflow.domain.product import Product
 from stoflow.marketplaces.auth.accounts import Account
 from stoflow.marketplaces.ebay.client import LISTING_FORMAT, EbayClient
 from stoflow.marketplaces.images import ImageFetcher
+from stoflow.marketplaces.listings import ListingRecord, ListingState
 from stoflow.marketplaces.mapping import map_to_ebay, tables_for_seller
 
 DEFAULT_MARKETPLACE_ID = "EBAY_GB"
@@ -97,6 +98,15 @@ def offer_state(offer: Mapping[str, Any]) -> OfferState:
     )
 
 
+def offer_listing_state(offer: OfferState | None) -> ListingState:
+    """Our state for an offer: an unpublished (or missing) offer leaves the item re-publishable."""
+    if offer is None or not offer.published:
+        return ListingState.INACTIVE
+    if offer.listing_status == "ACTIVE":
+        return ListingState.ACTIVE
+    return ListingState.SOLD if offer.sold_quantity > 0 else ListingState.ENDED
+
+
 class EbayPublicationService:
     def __init__(self, client: EbayClient, account: Account, images: ImageFetcher) -> None:
         self.client = client
@@ -150,6 +160,18 @@ class EbayPublicationService:
     async def find_offer(self, sku: str) -> OfferState | None:
         offers = await self.client.offers_for(sku, self.setup().marketplace_id)
         return offer_state(offers[0]) if offers else None
+
+    async def listing_state(self, record: ListingRecord) -> ListingState | None:
+        """What eBay says of this listing now; None when neither its offer nor its item exists.
+
+        The stored offer id is asked first (one call); without one, the offers of the SKU. An item
+        whose offer is gone can still be offered again, so it is inactive rather than gone.
+        """
+        offer = await self.offer(record.offer_id) if record.offer_id else await self.find_offer(record.sku)
+        if offer is not None:
+            return offer_listing_state(offer)
+        item = await self.client.get_inventory_item(record.sku)
+        return ListingState.INACTIVE if item is not None else None
 
     async def create_offer(self, offer: Mapping[str, Any]) -> tuple[str, bool]:
         """The offer's id; an offer that already existed for the SKU is adopted and brought up to date."""

@@ -16,10 +16,19 @@ from stoflow.domain.product import Product
 from stoflow.marketplaces.auth.accounts import Account
 from stoflow.marketplaces.etsy.client import EtsyClient
 from stoflow.marketplaces.images import ImageFetcher
+from stoflow.marketplaces.listings import ListingRecord, ListingState
 from stoflow.marketplaces.mapping import map_to_etsy, tables_for_seller
 
 PAGE_SIZE = 100
 LISTING_STATES = ("active", "inactive", "sold_out", "draft", "expired")
+ETSY_STATES: Mapping[str, ListingState] = {
+    "active": ListingState.ACTIVE,
+    "inactive": ListingState.INACTIVE,
+    "sold_out": ListingState.SOLD,
+    "draft": ListingState.DRAFT,
+    "expired": ListingState.EXPIRED,
+    "removed": ListingState.ENDED,  # getListing can still answer for a listing the seller removed
+}
 
 
 def etsy_sku(product_id: int) -> str:
@@ -114,6 +123,19 @@ class EtsyPublicationService:
     async def existing(self, listing_id: int) -> RemoteListing | None:
         found = await self.client.get_listing(listing_id)
         return remote_listing(found) if found is not None else None
+
+    async def listing_state(self, record: ListingRecord) -> ListingState | None:
+        """What Etsy says of this listing now (getListing by the stored id); None when it is gone.
+
+        A record without a listing id cannot be asked about: Etsy has no SKU lookup, and the
+        complete read already searched every state for the SKU, so it is reported gone.
+        """
+        if record.remote_id is None:
+            return None
+        found = await self.existing(int(record.remote_id))
+        if found is None:
+            return None
+        return ETSY_STATES.get(found.state, record.state)  # a state we do not know changes nothing
 
     async def find_draft(self, sku: str, title: str) -> RemoteListing | None:
         """A draft of this product left by an attempt whose answer was lost."""

@@ -5,7 +5,8 @@ complete read is one pass of getListingsByShop per state. A remote listing is ma
 by the listing id we stored, else by our SKU in its inventory (a draft whose create answer was lost
 has no id on record yet). Listings that are not ours are ignored: the shop is the seller's, not ours.
 
-Nothing here concludes from absence; that is `mark_unseen_as_ended`'s job, after a complete read.
+Nothing here concludes from absence; that is the reconcile step's job, after a complete read and
+a re-check of each absent listing (`EtsyPublicationService.listing_state`).
 """
 
 from __future__ import annotations
@@ -18,19 +19,12 @@ from sqlalchemy import Connection
 
 from stoflow.domain.enums import Marketplace
 from stoflow.marketplaces.etsy.service import (
+    ETSY_STATES,
     LISTING_STATES,
     EtsyPublicationService,
     RemoteListing,
 )
-from stoflow.marketplaces.listings import ListingRecord, ListingState, record_change, save_listing
-
-ETSY_STATES: Mapping[str, ListingState] = {
-    "active": ListingState.ACTIVE,
-    "inactive": ListingState.INACTIVE,
-    "sold_out": ListingState.SOLD,
-    "draft": ListingState.DRAFT,
-    "expired": ListingState.EXPIRED,
-}
+from stoflow.marketplaces.listings import ListingRecord, record_change, save_listing
 
 
 async def shop_pages(service: EtsyPublicationService, page_size: int) -> AsyncIterator[list[RemoteListing]]:
