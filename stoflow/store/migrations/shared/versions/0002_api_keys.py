@@ -28,7 +28,10 @@ def upgrade() -> None:
         sa.Column("created_at", UTCDateTime(), nullable=False),
         sa.Column("revoked_at", UTCDateTime(), nullable=True),
         sa.ForeignKeyConstraint(
-            ["tenant_id"], ["shared.tenants.id"], name=op.f("fk_api_keys_tenant_id_tenants"), ondelete="CASCADE"
+            ["tenant_id"],
+            ["shared.tenants.id"],
+            name=op.f("fk_api_keys_tenant_id_tenants"),
+            ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_api_keys")),
         sa.UniqueConstraint("key_id", name=op.f("uq_api_keys_key_id")),

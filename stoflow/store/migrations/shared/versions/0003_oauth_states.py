@@ -32,7 +32,10 @@ def upgrade() -> None:
             "marketplace IN ('ebay', 'etsy', 'vinted')", name=op.f("ck_oauth_states_marketplace")
         ),
         sa.ForeignKeyConstraint(
-            ["tenant_id"], ["shared.tenants.id"], name=op.f("fk_oauth_states_tenant_id_tenants"), ondelete="CASCADE"
+            ["tenant_id"],
+            ["shared.tenants.id"],
+            name=op.f("fk_oauth_states_tenant_id_tenants"),
+            ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_oauth_states")),
         sa.UniqueConstraint("state_sha256", name=op.f("uq_oauth_states_state_sha256")),

@@ -35,9 +35,7 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_marketplace_pauses")),
     )
-    op.create_index(
-        "ix_marketplace_pauses_marketplace", "marketplace_pauses", ["marketplace", "account_id"]
-    )
+    op.create_index("ix_marketplace_pauses_marketplace", "marketplace_pauses", ["marketplace", "account_id"])
 
 
 def downgrade() -> None:
