@@ -90,7 +90,8 @@ def run_up(
             )
             box = SecretBox.from_settings(settings)
             demo = ensure_demo_tenant(db, box, _register_sellers(urls))
-            orchestrator = TaskOrchestrator(db, _registry(handlers, db, box, settings, step_delay))
+            registry = _registry(handlers, db, box, settings, step_delay)
+            orchestrator = TaskOrchestrator.from_settings(db, registry, settings)
             worker = Worker(orchestrator, WorkerConfig(concurrency=concurrency))
             worker.start()
             try:

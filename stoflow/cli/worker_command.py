@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import importlib
 import logging
-import random
 import signal
 from dataclasses import dataclass
 from types import FrameType
@@ -14,7 +13,6 @@ import typer
 
 from stoflow.config import get_settings
 from stoflow.domain.enums import Marketplace
-from stoflow.domain.retry import RetryPolicy
 from stoflow.handlers.base import HandlerRegistry
 from stoflow.orchestration.orchestrator import TaskOrchestrator
 from stoflow.orchestration.worker import Worker, WorkerConfig, WorkerHooks, default_owner
@@ -80,13 +78,7 @@ def worker(
     settings = get_settings()
     made = load_setup(setup)
     db = Database(settings.database_url, pool_size=concurrency + 2)
-    orchestrator = TaskOrchestrator(
-        db,
-        made.registry,
-        policy=RetryPolicy(base_delay_s=settings.retry_base_delay_s, max_delay_s=settings.retry_max_delay_s),
-        rng=random.Random(),  # noqa: S311 - jitter, not security
-        max_attempts=settings.job_max_attempts,
-    )
+    orchestrator = TaskOrchestrator.from_settings(db, made.registry, settings)
     config = WorkerConfig(
         owner=owner or default_owner(),
         concurrency=concurrency,

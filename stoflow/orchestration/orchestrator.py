@@ -28,6 +28,7 @@ from typing import Any
 import psycopg
 from sqlalchemy import Connection, update
 
+from stoflow.config import Settings
 from stoflow.domain.clock import Clock, system_clock
 from stoflow.domain.enums import Action, ErrorKind, JobStatus, Marketplace, StepType, TaskStatus
 from stoflow.domain.errors import PermanentError, StepError, TransientError
@@ -113,6 +114,19 @@ class TaskOrchestrator:
         self.policy = policy or RetryPolicy()
         self.rng = rng or random.Random()  # noqa: S311 - jitter, not security
         self.max_attempts = max_attempts
+
+    @classmethod
+    def from_settings(cls, db: Database, registry: HandlerRegistry, settings: Settings) -> TaskOrchestrator:
+        """The orchestrator every process builds the same way: the API that creates jobs (their
+        attempt limit is stored then) and the workers that retry them agree on the retry rules."""
+        return cls(
+            db,
+            registry,
+            policy=RetryPolicy(
+                base_delay_s=settings.retry_base_delay_s, max_delay_s=settings.retry_max_delay_s
+            ),
+            max_attempts=settings.job_max_attempts,
+        )
 
     def create_batch(self, tenant: str, request: BatchRequest) -> int:
         """Create a batch, its jobs and all their tasks in one transaction."""
