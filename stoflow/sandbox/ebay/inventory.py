@@ -14,7 +14,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from stoflow.sandbox.ebay.errors import ebay_error, invalid_field
-from stoflow.sandbox.ebay.requests import content_language, json_object, paging
+from stoflow.sandbox.ebay.requests import paging, write_body
 from stoflow.sandbox.ebay.state import SCOPE_INVENTORY, SCOPE_INVENTORY_READ, EbayState, InventoryItem
 
 BASE = "/sell/inventory/v1"
@@ -84,12 +84,10 @@ class InventoryRoutes:
         sku = request.path_params["sku"]
         if (problem := invalid_sku(sku)) is not None:
             return problem
-        locale = content_language(request)
-        if isinstance(locale, Response):
-            return locale
-        body = await json_object(request)
-        if isinstance(body, Response):
-            return body
+        written = await write_body(request)
+        if isinstance(written, Response):
+            return written
+        locale, body = written
         if (problem := _item_problem(body)) is not None:
             return problem
         seller.items[sku] = InventoryItem(sku=sku, locale=locale.replace("-", "_"), body=body)

@@ -16,7 +16,7 @@ from starlette.routing import BaseRoute, Route
 from stoflow.sandbox.ebay.errors import ebay_error, invalid_field
 from stoflow.sandbox.ebay.inventory import BASE, READ, WRITE
 from stoflow.sandbox.ebay.publishing import publish_problem
-from stoflow.sandbox.ebay.requests import content_language, json_object, paging
+from stoflow.sandbox.ebay.requests import paging, write_body
 from stoflow.sandbox.ebay.state import EbaySeller, EbayState, Offer
 
 FORMATS = frozenset({"FIXED_PRICE", "AUCTION"})
@@ -44,11 +44,10 @@ class OfferRoutes:
         seller = self._state.authorize(request, WRITE)
         if isinstance(seller, Response):
             return seller
-        if isinstance(language := content_language(request), Response):
-            return language
-        body = await json_object(request)
-        if isinstance(body, Response):
-            return body
+        written = await write_body(request)
+        if isinstance(written, Response):
+            return written
+        _, body = written
         for key in KEY_FIELDS:
             if not isinstance(body.get(key), str) or not body[key]:
                 return invalid_field(key, f"The {key} value is missing or invalid.")
@@ -119,11 +118,10 @@ class OfferRoutes:
         seller = self._state.authorize(request, WRITE)
         if isinstance(seller, Response):
             return seller
-        if isinstance(language := content_language(request), Response):
-            return language
-        body = await json_object(request)
-        if isinstance(body, Response):
-            return body
+        written = await write_body(request)
+        if isinstance(written, Response):
+            return written
+        _, body = written
         offer = _offer_of(seller, request)
         if offer is None:
             return _offer_not_found()

@@ -41,6 +41,17 @@ async def json_object(request: Request) -> dict[str, Any] | Response:
     return body
 
 
+async def write_body(request: Request) -> tuple[str, dict[str, Any]] | Response:
+    """The Content-Language and JSON object body that every Inventory write requires, in that order."""
+    language = content_language(request)
+    if isinstance(language, Response):
+        return language
+    body = await json_object(request)
+    if isinstance(body, Response):
+        return body
+    return language, body
+
+
 def paging(request: Request, *, default_limit: int, max_limit: int) -> tuple[int, int] | Response:
     try:
         limit = int(request.query_params.get("limit", default_limit))
