@@ -48,13 +48,18 @@ def record_job_finished(
         )
     ).one()
     counters = BatchCounters(total=row[0], completed=row[1], failed=row[2], cancelled=row[3])
+    settle_if_done(conn, batch_id, counters, now)
+    return counters
+
+
+def settle_if_done(conn: Connection, batch_id: int, counters: BatchCounters, now: datetime) -> None:
+    """Give the batch its final state when `counters` (just moved, row locked) count every job."""
     if counters.is_settled:
         conn.execute(
             update(batch_jobs)
             .where(batch_jobs.c.id == batch_id)
             .values(status=counters.settled_status(), finished_at=now)
         )
-    return counters
 
 
 def record_job_reopened(conn: Connection, batch_id: int, previous: JobStatus, now: datetime) -> None:

@@ -10,6 +10,9 @@ A task is therefore always marked RUNNING in a commit before its step can act, a
 committed before the next step starts, at a cost of one commit per task (plus one per job).
 A crash loses at most the task in flight; its row stays RUNNING, which the next attempt reads as
 doubt and answers with the step's probe before acting again.
+
+On PostgreSQL each commit point is one statement (`pg_statements`, `pg_advance`); on SQLite the
+same writes are a few statements in one BEGIN IMMEDIATE transaction.
 """
 
 from __future__ import annotations
@@ -26,9 +29,10 @@ from enum import StrEnum
 from typing import Any
 
 import psycopg
-from sqlalchemy import Connection, update
+from sqlalchemy import Connection, Row, RowMapping, update
 
 from stoflow.config import Settings
+from stoflow.domain.batch_state import BatchCounters
 from stoflow.domain.clock import Clock, system_clock
 from stoflow.domain.enums import Action, ErrorKind, JobStatus, Marketplace, StepType, TaskStatus
 from stoflow.domain.errors import PermanentError, StepError, TransientError
@@ -37,8 +41,9 @@ from stoflow.domain.steps import JobRef, StepContext, StepFn, StepResult
 from stoflow.handlers.base import BaseJobHandler, HandlerRegistry, UnknownStepError
 from stoflow.orchestration import pg_advance
 from stoflow.orchestration.batches import BatchRequest, insert_batch
-from stoflow.orchestration.cascade import mark_batch_started, record_job_finished
+from stoflow.orchestration.cascade import mark_batch_started, record_job_finished, settle_if_done
 from stoflow.orchestration.job_control import pause_marketplace, reopen_job
+from stoflow.orchestration.pg_statements import CLOSE_COMPLETED, OPEN_DIRECT, OPEN_LEASED, TASK_PREFIX
 from stoflow.orchestration.statements import (
     CLAIM_DIRECT,
     CLAIM_LEASED,
@@ -205,12 +210,11 @@ class _JobRun:
     # -- the run -----------------------------------------------------------------------------
     def execute(self) -> JobOutcome:
         with self.conn.begin():
-            job = self._claim()
-            if job is None:
+            opened = self._open()
+            if opened is None:
                 return JobOutcome.NOT_RUNNABLE
+            job, rows = opened
             self.batch_id = job.batch_id
-            mark_batch_started(self.conn, job.batch_id, self._now())
-            rows = self._load_tasks()
             pending = [t for t in rows if not t.status.is_finished]
             if self.cancel_at_start:
                 self._cancel(pending)
@@ -249,6 +253,10 @@ class _JobRun:
                     self._fence()
                     self._cancel(rest)
                 return JobOutcome.CANCELLED
+            if error is None and not rest and self.orch.db.is_postgres:
+                with self.conn.begin():
+                    self._close_completed(task, ctx, output, duration_ms)
+                return JobOutcome.COMPLETED
             with self.conn.begin():
                 cancel_requested = self._fence()
                 if error is not None:
@@ -316,15 +324,25 @@ class _JobRun:
     def _now(self) -> datetime:
         return self.orch.clock()
 
-    def _claim(self) -> JobRef | None:
+    def _open(self) -> tuple[JobRef, list[_TaskRow]] | None:
+        """Claim the job, mark its batch RUNNING and load its tasks; None when not ours to run."""
         params: dict[str, Any] = {"p_job_id": self.job_id, "p_now": self._now()}
         if self.lease is not None:
-            statement, params["p_token"] = CLAIM_LEASED, self.lease.token
-        else:
-            statement = CLAIM_DIRECT
-        row = self.conn.execute(statement, params).one_or_none()
+            params["p_token"] = self.lease.token
+        if self.orch.db.is_postgres:  # one statement (pg_statements)
+            joined = self.conn.execute(OPEN_LEASED if self.lease else OPEN_DIRECT, params).all()
+            if not joined:
+                return None
+            task_rows = [_task_row(r._mapping, prefix=TASK_PREFIX) for r in joined if r.task_id is not None]
+            return self._job_ref(joined[0]), task_rows
+        row = self.conn.execute(CLAIM_LEASED if self.lease else CLAIM_DIRECT, params).one_or_none()
         if row is None:
             return None
+        job = self._job_ref(row)
+        mark_batch_started(self.conn, job.batch_id, self._now())
+        return job, self._load_tasks()
+
+    def _job_ref(self, row: Row[Any]) -> JobRef:
         self.token = row.lease_token
         self.max_attempts = row.max_attempts
         self.cancel_at_start = bool(row.cancel_requested)
@@ -430,20 +448,7 @@ class _JobRun:
 
     # -- task-level writes -------------------------------------------------------------------
     def _load_tasks(self) -> list[_TaskRow]:
-        result = self.conn.execute(LOAD_TASKS, {"p_job_id": self.job_id})
-        return [
-            _TaskRow(
-                id=r.id,
-                step_type=StepType(r.step_type),
-                name=r.name,
-                status=TaskStatus(r.status),
-                input=r.input or {},
-                output=r.output,
-                side_effects=list(r.side_effects or []),
-                ambiguous=r.error_ambiguous,
-            )
-            for r in result
-        ]
+        return [_task_row(r) for r in self.conn.execute(LOAD_TASKS, {"p_job_id": self.job_id}).mappings()]
 
     def _start_task(self, task: _TaskRow) -> None:
         self.conn.execute(START_TASK, {"p_task_id": task.id, "p_now": self._now()})
@@ -484,6 +489,18 @@ class _JobRun:
             raise LeaseLostError(self.job_id)
         return bool(cancel)
 
+    def _close_completed(
+        self, task: _TaskRow, ctx: StepContext, output: dict[str, Any], duration_ms: int
+    ) -> None:
+        """PostgreSQL: the last task's outcome, the job COMPLETED and the batch counted, one statement."""
+        params = self._outcome_params(task, ctx, TaskStatus.COMPLETED, output=output, duration_ms=duration_ms)
+        params.update(p_job_id=self.job_id, p_token=self.token, p_result=output)
+        row = self.conn.execute(CLOSE_COMPLETED, params).one_or_none()
+        if row is None:
+            raise LeaseLostError(self.job_id)
+        counters = BatchCounters(total=row[0], completed=row[1], failed=row[2], cancelled=row[3])
+        settle_if_done(self.conn, self.batch_id, counters, params["p_now"])
+
     def _outcome_params(
         self,
         task: _TaskRow,
@@ -506,6 +523,22 @@ class _JobRun:
         }
         params.update({f"p_{k}": v for k, v in _error_values(error).items()})
         return params
+
+
+def _task_row(row: RowMapping, *, prefix: str = "") -> _TaskRow:
+    def column(name: str) -> Any:
+        return row[prefix + name]
+
+    return _TaskRow(
+        id=column("id"),
+        step_type=StepType(column("step_type")),
+        name=column("name"),
+        status=TaskStatus(column("status")),
+        input=column("input") or {},
+        output=column("output"),
+        side_effects=list(column("side_effects") or []),
+        ambiguous=column("error_ambiguous"),
+    )
 
 
 def _error_values(error: StepError | None) -> dict[str, Any]:

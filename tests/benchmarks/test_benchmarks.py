@@ -11,7 +11,14 @@ def test_orchestrator_bench_reports_its_figures_and_cleans_up(database_url: str)
     figures = run_orchestrator_bench(database_url, jobs=6, tasks_per_job=3)
     assert figures["jobs"] == 6
     assert figures["tasks_per_job"] == 3
-    for key in ("create_ms_per_task", "exec_tasks_per_s", "floor_commits_per_s", "exec_vs_floor"):
+    for key in (
+        "create_ms_per_task",
+        "exec_tasks_per_s",
+        "floor_commits_per_s",
+        "exec_vs_floor",
+        "floor_autocommit_commits_per_s",
+        "exec_vs_autocommit_floor",
+    ):
         assert figures[key] > 0, key
     db = Database(database_url)
     try:

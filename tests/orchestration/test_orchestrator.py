@@ -378,6 +378,41 @@ def test_a_lease_taken_over_mid_job_rejects_the_old_holder_writes(
     assert task_states(db, tenant, job_id) == ["completed", "running", "pending", "pending"]
 
 
+def test_a_lease_taken_over_during_the_last_task_leaves_job_and_batch_to_the_successor(
+    db: Database, market: FakeMarketplace, clock: ManualClock, tenant: str
+) -> None:
+    def successor_claims(ctx: StepContext) -> None:
+        with db.tenant(tenant).begin() as conn:
+            conn.execute(
+                update(marketplace_jobs)
+                .where(marketplace_jobs.c.id == ctx.job.id)
+                .values(lease_token=marketplace_jobs.c.lease_token + 1)
+            )
+
+    orch = make_orchestrator(db, market, clock, {"save_result": successor_claims})
+    batch_id, (job_id,) = publish(orch, tenant)
+    assert orch.run_job(tenant, job_id) is JobOutcome.LEASE_LOST
+    # neither the last outcome, nor the job's end, nor the batch's count was written
+    assert task_states(db, tenant, job_id) == ["completed", "completed", "completed", "running"]
+    assert job_row(db, tenant, job_id).status == JobStatus.RUNNING
+    counters, status = batch_counters(db, tenant, batch_id)
+    assert (counters.completed, status) == (0, BatchStatus.RUNNING)
+
+
+def test_a_job_whose_tasks_all_completed_is_closed_without_running_a_step(
+    orch: TaskOrchestrator, market: FakeMarketplace, tenant: str
+) -> None:
+    batch_id, (job_id,) = publish(orch, tenant)
+    with orch.db.tenant(tenant).begin() as conn:
+        conn.execute(
+            update(marketplace_tasks).where(marketplace_tasks.c.job_id == job_id).values(status="completed")
+        )
+    assert orch.run_job(tenant, job_id) is JobOutcome.COMPLETED
+    assert sum(market.calls.values()) == 0
+    counters, status = batch_counters(orch.db, tenant, batch_id)
+    assert (counters.completed, status) == (1, BatchStatus.COMPLETED)
+
+
 def test_two_orchestrators_on_one_batch_keep_counters_exact(
     db: Database, market: FakeMarketplace, clock: ManualClock, tenant: str
 ) -> None:
