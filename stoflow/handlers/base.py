@@ -62,5 +62,9 @@ class HandlerRegistry:
                 f"{action.value} is not supported on {marketplace.value} (supported: {supported})"
             ) from None
 
+    def operations(self) -> list[tuple[Marketplace, Action]]:
+        """Every (marketplace, action) this registry has a handler for."""
+        return sorted(self._handlers)
+
     def supports(self, marketplace: Marketplace, action: Action) -> bool:
         return (marketplace, action) in self._handlers

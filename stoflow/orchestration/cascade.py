@@ -2,64 +2,101 @@
 
 Progress is finished/total from the counters, so completing a job costs one UPDATE of one batch row
 whatever the batch size (no recount of the batch's jobs). Concurrent workers stay exact because each
-increment is `count = count + 1` under the row lock.
+increment is `count = count + n` under the row lock, and the same UPDATE gives the batch its final
+state when the counters reach the total: the SET expressions see the row as locked, so the job that
+finishes the batch is the one that settles it, with no second statement.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import Connection, update
+from sqlalchemy import ColumnElement, Connection, bindparam, case, update
+from sqlalchemy.sql.dml import Update
 
 from stoflow.domain.batch_state import BatchCounters
 from stoflow.domain.enums import BatchStatus, JobStatus
 from stoflow.store.tables import batch_jobs
+from stoflow.store.types import UTCDateTime
 
 _COUNTER = {
     JobStatus.COMPLETED: batch_jobs.c.completed_count,
     JobStatus.FAILED: batch_jobs.c.failed_count,
     JobStatus.CANCELLED: batch_jobs.c.cancelled_count,
 }
-_SETTLED = (BatchStatus.COMPLETED, BatchStatus.PARTIALLY_FAILED, BatchStatus.FAILED, BatchStatus.CANCELLED)
+
+COUNTER_COLUMNS = (
+    batch_jobs.c.total_count,
+    batch_jobs.c.completed_count,
+    batch_jobs.c.failed_count,
+    batch_jobs.c.cancelled_count,
+)
+
+
+def settled_status_sql(
+    total: ColumnElement[int],
+    completed: ColumnElement[int],
+    failed: ColumnElement[int],
+) -> ColumnElement[str]:
+    """`BatchCounters.settled_status` as SQL (a test holds the two to the same answers)."""
+    return case(
+        (completed == total, BatchStatus.COMPLETED.value),
+        (failed == 0, BatchStatus.CANCELLED.value),
+        (completed == 0, BatchStatus.FAILED.value),
+        else_=BatchStatus.PARTIALLY_FAILED.value,
+    )
+
+
+def count_finished_values(outcome: JobStatus) -> dict[Any, Any]:
+    """SET clause of the batch row when `p_count` jobs reach `outcome` at `p_now`."""
+    after: dict[Any, ColumnElement[int]] = {column: column for column in _COUNTER.values()}
+    after[_COUNTER[outcome]] = _COUNTER[outcome] + bindparam("p_count")
+    completed, failed, cancelled = (after[_COUNTER[s]] for s in _COUNTER)
+    settled = completed + failed + cancelled >= batch_jobs.c.total_count
+    return {
+        _COUNTER[outcome]: after[_COUNTER[outcome]],
+        batch_jobs.c.updated_at: bindparam("p_now"),
+        batch_jobs.c.status: case(
+            (settled, settled_status_sql(batch_jobs.c.total_count, completed, failed)),
+            else_=batch_jobs.c.status,
+        ),
+        batch_jobs.c.finished_at: case(
+            (settled, bindparam("p_now", type_=UTCDateTime())), else_=batch_jobs.c.finished_at
+        ),
+    }
+
+
+def _count_finished(outcome: JobStatus) -> Update:
+    return (
+        update(batch_jobs)
+        .where(batch_jobs.c.id == bindparam("p_batch_id"))
+        .values(count_finished_values(outcome))
+        .returning(*COUNTER_COLUMNS)
+    )
+
+
+_COUNT_FINISHED = {outcome: _count_finished(outcome) for outcome in _COUNTER}
+
+_MARK_STARTED = (
+    update(batch_jobs)
+    .where(batch_jobs.c.id == bindparam("p_batch_id"), batch_jobs.c.status == BatchStatus.PENDING)
+    .values(status=BatchStatus.RUNNING, started_at=bindparam("p_now"), updated_at=bindparam("p_now"))
+)
 
 
 def mark_batch_started(conn: Connection, batch_id: int, now: datetime) -> None:
-    conn.execute(
-        update(batch_jobs)
-        .where(batch_jobs.c.id == batch_id, batch_jobs.c.status == BatchStatus.PENDING)
-        .values(status=BatchStatus.RUNNING, started_at=now, updated_at=now)
-    )
+    conn.execute(_MARK_STARTED, {"p_batch_id": batch_id, "p_now": now})
 
 
 def record_job_finished(
     conn: Connection, batch_id: int, outcome: JobStatus, now: datetime, *, count: int = 1
 ) -> BatchCounters:
-    """Count `count` jobs that reached `outcome`; settle the batch when they were the last ones."""
-    counter = _COUNTER[outcome]
+    """Count `count` jobs that reached `outcome`; the batch settles when they were the last ones."""
     row = conn.execute(
-        update(batch_jobs)
-        .where(batch_jobs.c.id == batch_id)
-        .values({counter: counter + count, batch_jobs.c.updated_at: now})
-        .returning(
-            batch_jobs.c.total_count,
-            batch_jobs.c.completed_count,
-            batch_jobs.c.failed_count,
-            batch_jobs.c.cancelled_count,
-        )
+        _COUNT_FINISHED[outcome], {"p_batch_id": batch_id, "p_now": now, "p_count": count}
     ).one()
-    counters = BatchCounters(total=row[0], completed=row[1], failed=row[2], cancelled=row[3])
-    settle_if_done(conn, batch_id, counters, now)
-    return counters
-
-
-def settle_if_done(conn: Connection, batch_id: int, counters: BatchCounters, now: datetime) -> None:
-    """Give the batch its final state when `counters` (just moved, row locked) count every job."""
-    if counters.is_settled:
-        conn.execute(
-            update(batch_jobs)
-            .where(batch_jobs.c.id == batch_id)
-            .values(status=counters.settled_status(), finished_at=now)
-        )
+    return BatchCounters(total=row[0], completed=row[1], failed=row[2], cancelled=row[3])
 
 
 def record_job_reopened(conn: Connection, batch_id: int, previous: JobStatus, now: datetime) -> None:

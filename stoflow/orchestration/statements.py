@@ -83,16 +83,14 @@ LOAD_TASKS = (
     .order_by(tasks.c.step_order)
 )
 
-START_TASK = (
-    update(tasks)
-    .where(tasks.c.id == bindparam("p_task_id"))
-    .values(
-        status=TaskStatus.RUNNING,
-        attempts=tasks.c.attempts + 1,
-        started_at=bindparam("p_now"),
-        completed_at=None,
-    )
-)
+START_VALUES = {
+    tasks.c.status: TaskStatus.RUNNING,
+    tasks.c.attempts: tasks.c.attempts + 1,
+    tasks.c.started_at: bindparam("p_now"),
+    tasks.c.completed_at: None,
+}
+
+START_TASK = update(tasks).where(tasks.c.id == bindparam("p_task_id")).values(START_VALUES)
 
 # One statement for both outcomes (COMPLETED or FAILED), so both stay cached.
 FINISH_TASK = (

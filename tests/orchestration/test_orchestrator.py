@@ -7,7 +7,8 @@ import threading
 from typing import Any
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import select, text, update
+from sqlalchemy.exc import OperationalError
 
 from stoflow.domain.batch_state import BatchCounters
 from stoflow.domain.clock import ManualClock
@@ -201,6 +202,35 @@ def test_probe_after_a_crash_mid_step_prevents_a_second_listing(
     assert market.calls["create_listing"] == 1  # only the crashed attempt
     assert len(market.listings) == 1
     assert job_row(db, tenant, job_id).result["listing_id"] == "L9"
+
+
+def test_a_connection_lost_between_tasks_surfaces_as_a_database_error_and_the_next_run_resumes(
+    db: Database, market: FakeMarketplace, clock: ManualClock, tenant: str
+) -> None:
+    if not db.is_postgres:
+        pytest.skip("server-side connection termination is a PostgreSQL scenario")
+
+    def terminate_runner_connection(ctx: StepContext) -> None:
+        # The runner's connection sits idle after committing the previous task with the fenced
+        # between-task statement; the server drops it (as in a restart or a network cut).
+        with db.shared.connect() as conn:
+            conn.execute(
+                text(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                    " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                    " AND state = 'idle' AND query LIKE '%fenced%'"
+                )
+            )
+
+    orch = make_orchestrator(db, market, clock, {"map_data": terminate_runner_connection})
+    batch_id, (job_id,) = publish(orch, tenant)
+    with pytest.raises(OperationalError):  # SQLAlchemy's error, as for any statement it sends
+        orch.run_job(tenant, job_id)
+    assert task_states(db, tenant, job_id) == ["completed", "running", "pending", "pending"]
+
+    assert orch.run_job(tenant, job_id) is JobOutcome.COMPLETED  # a fresh pooled connection
+    assert len(market.listings) == 1
+    assert batch_counters(db, tenant, batch_id)[1] == BatchStatus.COMPLETED
 
 
 def test_clean_failure_does_not_probe(orch: TaskOrchestrator, market: FakeMarketplace, tenant: str) -> None:
