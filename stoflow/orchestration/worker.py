@@ -212,6 +212,12 @@ class Worker:
             log.warning("job %s/%s interrupted by a database error: %s", claim.tenant, claim.job_id, exc)
             self._stopping.wait(0.5)
             return
+        except Exception:
+            # A bug, not a step failure (steps' exceptions become outcomes). The slot lives on so the
+            # worker keeps its capacity; the job is re-claimed when its lease expires.
+            log.exception("job %s/%s: unexpected error in the worker", claim.tenant, claim.job_id)
+            self._stopping.wait(0.5)
+            return
         with self._count_lock:
             self.jobs_run += 1
         self.hooks.on_finished(claim, outcome)

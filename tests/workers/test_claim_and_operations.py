@@ -219,3 +219,34 @@ def test_in_process_worker_runs_a_batch_round_robin_across_tenants(
             assert set(conn.scalars(select(marketplace_jobs.c.status))) == {JobStatus.COMPLETED}
     finally:
         drop_tenant(db, other)
+
+
+def test_a_worker_slot_survives_an_unexpected_error_and_the_job_is_reclaimed(
+    db: Database, market: FakeMarketplace, tenant: str
+) -> None:
+    orch = make_orchestrator(db, market, ManualClock())
+    orch.clock = system_clock
+    batch_id, (job_id,) = publish(orch, tenant, 1)
+    calls: list[int] = []
+
+    class FailingOnce(TaskOrchestrator):
+        def run_job(self, tenant: str, job_id: int, **kwargs: Any) -> JobOutcome:
+            calls.append(job_id)
+            if len(calls) == 1:
+                raise RuntimeError("a bug outside any step")
+            return super().run_job(tenant, job_id, **kwargs)
+
+    orch = FailingOnce(orch.db, orch.registry, clock=system_clock)
+    worker = Worker(orch, WorkerConfig(concurrency=1, lease_s=1, poll_s=0.05))
+    worker.start()
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if batch_counters(db, tenant, batch_id)[1] == BatchStatus.COMPLETED:
+                break
+            time.sleep(0.05)
+    finally:
+        assert worker.stop(timeout=30)
+    # the same slot (the only one) took the job again once its lease expired, and finished it
+    assert calls == [job_id, job_id]
+    assert batch_counters(db, tenant, batch_id)[1] == BatchStatus.COMPLETED
