@@ -4,7 +4,8 @@ Figures, all measured in one run on the database STOFLOW_DATABASE_URL names:
 - create_ms_per_task: creating a batch of `jobs` jobs x `tasks_per_job` tasks (one transaction).
 - exec_tasks_per_s: running those jobs one after another with no-op steps, one commit per task.
 - floor_commits_per_s: raw single-row UPDATE + COMMIT on the same database with one connection,
-  the ceiling for any design that commits each task on its own.
+  the ceiling for any design that commits each task on its own (the higher of two measurements,
+  one just before and one just after the run).
 - floor_autocommit_commits_per_s: the same UPDATE sent in autocommit (one round trip per commit),
   the stricter floor; see `floor.py`.
 """
@@ -20,6 +21,7 @@ from typing import Any, ClassVar
 from sqlalchemy import insert, select
 
 from stoflow.benchmarks.floor import raw_commits_per_s
+from stoflow.domain.clock import system_clock
 from stoflow.domain.enums import Action, Marketplace, StepType
 from stoflow.domain.steps import JobPlan, Step, StepContext, TaskSpec
 from stoflow.handlers.base import BaseJobHandler, HandlerRegistry
@@ -58,8 +60,6 @@ def run_orchestrator_bench(database_url: str, *, jobs: int = 1000, tasks_per_job
         engine = db.tenant(tenant)
         now = time.time()
         with engine.begin() as conn:
-            from stoflow.domain.clock import system_clock
-
             stamp = system_clock()
             conn.execute(
                 insert(products),
@@ -82,13 +82,19 @@ def run_orchestrator_bench(database_url: str, *, jobs: int = 1000, tasks_per_job
             job_ids = list(
                 conn.scalars(select(marketplace_jobs.c.id).where(marketplace_jobs.c.batch_job_id == batch_id))
             )
+        # The floors are measured just before and just after the run and the higher kept: this
+        # disk's commit latency drifts by +-20% within minutes, and the higher floor is the
+        # harder comparison.
+        floor_commits = min(jobs * tasks_per_job, 4000)
+        floors = [raw_commits_per_s(db, commits=floor_commits)]
+        strict_floors = [raw_commits_per_s(db, commits=floor_commits, one_round_trip=True)]
         started = time.perf_counter()
         for job_id in job_ids:
             orch.run_job(tenant, job_id)
         exec_s = time.perf_counter() - started
-        floor_commits = min(jobs * tasks_per_job, 4000)
-        floor = raw_commits_per_s(db, commits=floor_commits)
-        strict_floor = raw_commits_per_s(db, commits=floor_commits, one_round_trip=True)
+        floors.append(raw_commits_per_s(db, commits=floor_commits))
+        strict_floors.append(raw_commits_per_s(db, commits=floor_commits, one_round_trip=True))
+        floor, strict_floor = max(floors), max(strict_floors)
         total_tasks = jobs * tasks_per_job
         exec_rate = total_tasks / exec_s
         return {
