@@ -204,11 +204,13 @@ def test_probe_after_a_crash_mid_step_prevents_a_second_listing(
     assert job_row(db, tenant, job_id).result["listing_id"] == "L9"
 
 
+# Server-side termination of a connection is a PostgreSQL scenario.
+@pytest.mark.parametrize(
+    "database_url", [pytest.param("postgresql", marks=pytest.mark.postgres)], indirect=True
+)
 def test_a_connection_lost_between_tasks_surfaces_as_a_database_error_and_the_next_run_resumes(
     db: Database, market: FakeMarketplace, clock: ManualClock, tenant: str
 ) -> None:
-    if not db.is_postgres:
-        pytest.skip("server-side connection termination is a PostgreSQL scenario")
 
     def terminate_runner_connection(ctx: StepContext) -> None:
         # The runner's connection sits idle after committing the previous task with the fenced
