@@ -13,7 +13,7 @@ import threading
 from datetime import timedelta
 from types import TracebackType
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 from sqlalchemy.exc import DBAPIError
 
 from stoflow.domain.clock import Clock
@@ -39,6 +39,14 @@ def renew_lease(db: Database, claim: ClaimedJob, *, lease_s: float, clock: Clock
             .values(lease_expires_at=now + timedelta(seconds=lease_s))
         ).rowcount
     return bool(renewed)
+
+
+def taken_by_successor(db: Database, claim: ClaimedJob) -> bool:
+    """After a failed renewal: whether another claim took the job (its token moved on), as opposed
+    to the job having ended or been released under our own token while we renewed."""
+    with db.tenant(claim.tenant).connect() as conn:
+        token = conn.scalar(select(jobs.c.lease_token).where(jobs.c.id == claim.job_id))
+    return token != claim.token
 
 
 class Heartbeat:
@@ -70,9 +78,10 @@ class Heartbeat:
         while not self._done.wait(interval):
             try:
                 if not renew_lease(self._db, self._claim, lease_s=self._lease_s, clock=self._clock):
-                    self.lost = True
-                    log.warning("job %s/%s: lease lost", self._claim.tenant, self._claim.job_id)
-                    return
+                    if taken_by_successor(self._db, self._claim):
+                        self.lost = True
+                        log.warning("job %s/%s: lease lost", self._claim.tenant, self._claim.job_id)
+                    return  # else the job ended (or was released) while this renewal ran
             except DBAPIError as exc:
                 # The database is unreachable: keep trying; if it stays down past the lease, the
                 # job is re-claimed and our writes are fenced out.

@@ -15,7 +15,7 @@ from stoflow.domain.errors import NeedsUserError, PermanentError
 from stoflow.orchestration import operations
 from stoflow.orchestration.batches import BatchRequest
 from stoflow.orchestration.claim import ClaimedJob, claim_jobs
-from stoflow.orchestration.leases import renew_lease
+from stoflow.orchestration.leases import renew_lease, taken_by_successor
 from stoflow.orchestration.orchestrator import JobOutcome, Lease, TaskOrchestrator
 from stoflow.orchestration.worker import Worker, WorkerConfig
 from stoflow.store.database import Database
@@ -73,6 +73,10 @@ def test_claim_leases_a_due_job_once_and_reclaims_it_after_the_lease_expires(
     assert renew_lease(orch.db, ClaimedJob(tenant, job_id, 2), lease_s=30, clock=clock)
     assert task_states(orch.db, tenant, job_id) == ["pending"] * 4
     assert orch.run_job(tenant, job_id, lease=Lease(2, "w2")) is JobOutcome.COMPLETED
+    # A renewal that races with the job's own end is not a lost lease; w1's was
+    assert not renew_lease(orch.db, ClaimedJob(tenant, job_id, 2), lease_s=30, clock=clock)
+    assert not taken_by_successor(orch.db, ClaimedJob(tenant, job_id, 2))
+    assert taken_by_successor(orch.db, ClaimedJob(tenant, job_id, 1))
 
 
 def test_claim_skips_jobs_not_yet_due(orch: TaskOrchestrator, tenant: str, clock: ManualClock) -> None:
