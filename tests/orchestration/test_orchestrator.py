@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 import threading
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -392,10 +393,10 @@ def test_a_stale_lease_cannot_write(orch: TaskOrchestrator, tenant: str) -> None
     assert task_states(orch.db, tenant, job_id) == ["pending"] * 4
 
 
-def test_a_lease_taken_over_mid_job_rejects_the_old_holder_writes(
-    db: Database, market: FakeMarketplace, clock: ManualClock, tenant: str
-) -> None:
-    def successor_claims(ctx: StepContext) -> None:
+def successor_claims(db: Database, tenant: str) -> Callable[[StepContext], None]:
+    """A step hook: another runner takes the job (its token moves on) while the step runs."""
+
+    def claim(ctx: StepContext) -> None:
         with db.tenant(tenant).begin() as conn:
             conn.execute(
                 update(marketplace_jobs)
@@ -403,7 +404,13 @@ def test_a_lease_taken_over_mid_job_rejects_the_old_holder_writes(
                 .values(lease_token=marketplace_jobs.c.lease_token + 1)
             )
 
-    orch = make_orchestrator(db, market, clock, {"map_data": successor_claims})
+    return claim
+
+
+def test_a_lease_taken_over_mid_job_rejects_the_old_holder_writes(
+    db: Database, market: FakeMarketplace, clock: ManualClock, tenant: str
+) -> None:
+    orch = make_orchestrator(db, market, clock, {"map_data": successor_claims(db, tenant)})
     _, (job_id,) = publish(orch, tenant)
     assert orch.run_job(tenant, job_id) is JobOutcome.LEASE_LOST
     # map_data's outcome was not written: the successor will run it
@@ -413,15 +420,7 @@ def test_a_lease_taken_over_mid_job_rejects_the_old_holder_writes(
 def test_a_lease_taken_over_during_the_last_task_leaves_job_and_batch_to_the_successor(
     db: Database, market: FakeMarketplace, clock: ManualClock, tenant: str
 ) -> None:
-    def successor_claims(ctx: StepContext) -> None:
-        with db.tenant(tenant).begin() as conn:
-            conn.execute(
-                update(marketplace_jobs)
-                .where(marketplace_jobs.c.id == ctx.job.id)
-                .values(lease_token=marketplace_jobs.c.lease_token + 1)
-            )
-
-    orch = make_orchestrator(db, market, clock, {"save_result": successor_claims})
+    orch = make_orchestrator(db, market, clock, {"save_result": successor_claims(db, tenant)})
     batch_id, (job_id,) = publish(orch, tenant)
     assert orch.run_job(tenant, job_id) is JobOutcome.LEASE_LOST
     # neither the last outcome, nor the job's end, nor the batch's count was written
