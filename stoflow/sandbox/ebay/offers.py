@@ -107,12 +107,19 @@ class OfferRoutes:
             }
         )
 
-    async def get_offer(self, request: Request) -> Response:
-        seller = self._state.authorize(request, READ)
+    def _authorized_offer(
+        self, request: Request, any_scope: frozenset[str]
+    ) -> tuple[EbaySeller, Offer] | Response:
+        """The caller's offer named by the path, or the error eBay answers (auth first, then 404)."""
+        seller = self._state.authorize(request, any_scope)
         if isinstance(seller, Response):
             return seller
         offer = _offer_of(seller, request)
-        return JSONResponse(offer.as_json()) if offer is not None else _offer_not_found()
+        return (seller, offer) if offer is not None else _offer_not_found()
+
+    async def get_offer(self, request: Request) -> Response:
+        found = self._authorized_offer(request, READ)
+        return JSONResponse(found[1].as_json()) if isinstance(found, tuple) else found
 
     async def update_offer(self, request: Request) -> Response:
         seller = self._state.authorize(request, WRITE)
@@ -136,22 +143,18 @@ class OfferRoutes:
         return Response(status_code=204)
 
     async def delete_offer(self, request: Request) -> Response:
-        seller = self._state.authorize(request, WRITE)
-        if isinstance(seller, Response):
-            return seller
-        offer = _offer_of(seller, request)
-        if offer is None:
-            return _offer_not_found()
+        found = self._authorized_offer(request, WRITE)
+        if isinstance(found, Response):
+            return found
+        seller, offer = found
         del seller.offers[offer.offer_id]  # a published offer's listing ends with it
         return Response(status_code=204)
 
     async def publish_offer(self, request: Request) -> Response:
-        seller = self._state.authorize(request, WRITE)
-        if isinstance(seller, Response):
-            return seller
-        offer = _offer_of(seller, request)
-        if offer is None:
-            return _offer_not_found()
+        found = self._authorized_offer(request, WRITE)
+        if isinstance(found, Response):
+            return found
+        seller, offer = found
         if offer.status == "PUBLISHED" and offer.listing_id is not None:
             # eBay's answer here is undocumented; republishing revises the live listing in place.
             return JSONResponse({"listingId": offer.listing_id})
@@ -164,12 +167,10 @@ class OfferRoutes:
         return JSONResponse({"listingId": offer.listing_id})
 
     async def withdraw_offer(self, request: Request) -> Response:
-        seller = self._state.authorize(request, WRITE)
-        if isinstance(seller, Response):
-            return seller
-        offer = _offer_of(seller, request)
-        if offer is None:
-            return _offer_not_found()
+        found = self._authorized_offer(request, WRITE)
+        if isinstance(found, Response):
+            return found
+        _, offer = found
         if offer.status != "PUBLISHED" or offer.listing_id is None:
             return ebay_error(
                 400,
