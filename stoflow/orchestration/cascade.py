@@ -48,7 +48,7 @@ def settled_status_sql(
     )
 
 
-def count_finished_values(outcome: JobStatus) -> dict[Any, Any]:
+def _count_finished_values(outcome: JobStatus) -> dict[Any, Any]:
     """SET clause of the batch row when `p_count` jobs reach `outcome` at `p_now`."""
     after: dict[Any, ColumnElement[int]] = {column: column for column in _COUNTER.values()}
     after[_COUNTER[outcome]] = _COUNTER[outcome] + bindparam("p_count")
@@ -67,22 +67,29 @@ def count_finished_values(outcome: JobStatus) -> dict[Any, Any]:
     }
 
 
-def _count_finished(outcome: JobStatus) -> Update:
+def count_finished(outcome: JobStatus, batch_id: ColumnElement[int]) -> Update:
+    """Count `p_count` jobs of batch `batch_id` that reached `outcome` at `p_now`, settling the
+    batch when they were its last; returns the counters. `batch_id` may be a bound parameter or a
+    subquery (PostgreSQL's closing statement takes it from the job it just finished)."""
     return (
         update(batch_jobs)
-        .where(batch_jobs.c.id == bindparam("p_batch_id"))
-        .values(count_finished_values(outcome))
+        .where(batch_jobs.c.id == batch_id)
+        .values(_count_finished_values(outcome))
         .returning(*COUNTER_COLUMNS)
     )
 
 
-_COUNT_FINISHED = {outcome: _count_finished(outcome) for outcome in _COUNTER}
+def mark_started(batch_id: ColumnElement[int]) -> Update:
+    """Batch `batch_id` RUNNING at `p_now` if it was still PENDING."""
+    return (
+        update(batch_jobs)
+        .where(batch_jobs.c.id == batch_id, batch_jobs.c.status == BatchStatus.PENDING)
+        .values(status=BatchStatus.RUNNING, started_at=bindparam("p_now"), updated_at=bindparam("p_now"))
+    )
 
-_MARK_STARTED = (
-    update(batch_jobs)
-    .where(batch_jobs.c.id == bindparam("p_batch_id"), batch_jobs.c.status == BatchStatus.PENDING)
-    .values(status=BatchStatus.RUNNING, started_at=bindparam("p_now"), updated_at=bindparam("p_now"))
-)
+
+_COUNT_FINISHED = {outcome: count_finished(outcome, bindparam("p_batch_id")) for outcome in _COUNTER}
+_MARK_STARTED = mark_started(bindparam("p_batch_id"))
 
 
 def mark_batch_started(conn: Connection, batch_id: int, now: datetime) -> None:

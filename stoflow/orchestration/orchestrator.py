@@ -28,7 +28,6 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-import psycopg
 from sqlalchemy import Connection, Executable, Row, RowMapping, update
 
 from stoflow.config import Settings
@@ -390,9 +389,7 @@ class _JobRun:
     def _autocommitted(self, statement: Executable, params: dict[str, Any]) -> Sequence[Row[Any]]:
         """PostgreSQL: one statement as its own transaction, sent and committed in one round trip.
         SQLAlchemy's transaction around it is bookkeeping only (the driver has nothing to commit)."""
-        driver = self.conn.connection.driver_connection
-        assert isinstance(driver, psycopg.Connection)  # PostgreSQL is reached through psycopg 3
-        with pg_advance.autocommit(driver), self.conn.begin():
+        with pg_advance.autocommit(self.conn), self.conn.begin():
             return self.conn.execute(statement, params).all()
 
     def _job_ref(self, row: Row[Any]) -> JobRef:

@@ -101,11 +101,9 @@ def advance(
         "task_running": TaskStatus.RUNNING.value,
         "completed": TaskStatus.COMPLETED.value,
     }
-    driver = conn.connection.driver_connection
-    assert isinstance(driver, psycopg.Connection)  # PostgreSQL is reached through psycopg 3
     text = statement(schema)
     try:
-        with autocommit(driver):
+        with autocommit(conn) as driver:
             row = driver.execute(text, params).fetchone()
     except psycopg.Error as exc:
         # What SQLAlchemy does for errors of the statements it sends itself.
@@ -119,13 +117,16 @@ def advance(
 
 
 @contextmanager
-def autocommit(connection: psycopg.Connection[Any]) -> Iterator[None]:
-    """One statement, its own implicit transaction: sent and committed in a single round trip."""
-    connection.autocommit = True
+def autocommit(conn: Connection) -> Iterator[psycopg.Connection[Any]]:
+    """`conn`'s psycopg connection in autocommit for the block: each statement is its own implicit
+    transaction, sent and committed in a single round trip. `conn` must have no transaction open."""
+    driver = conn.connection.driver_connection
+    assert isinstance(driver, psycopg.Connection)  # PostgreSQL is reached through psycopg 3
+    driver.autocommit = True
     try:
-        yield
+        yield driver
     finally:
         # A connection that broke mid-statement is not IDLE and refuses the change; it is left as it
         # is, and the pool's pre-ping replaces it before anyone uses it again.
-        if connection.info.transaction_status == TransactionStatus.IDLE:
-            connection.autocommit = False
+        if driver.info.transaction_status == TransactionStatus.IDLE:
+            driver.autocommit = False

@@ -22,8 +22,8 @@ from typing import Any
 from sqlalchemy import Select, bindparam, exists, select, tuple_, update
 from sqlalchemy.sql.dml import Update
 
-from stoflow.domain.enums import BatchStatus, JobStatus, TaskStatus
-from stoflow.orchestration.cascade import COUNTER_COLUMNS, count_finished_values
+from stoflow.domain.enums import JobStatus, TaskStatus
+from stoflow.orchestration.cascade import count_finished, mark_started
 from stoflow.orchestration.statements import (
     CLAIM_DIRECT,
     CLAIM_LEASED,
@@ -32,7 +32,6 @@ from stoflow.orchestration.statements import (
     START_VALUES,
     STILL_HELD,
 )
-from stoflow.store.tables import batch_jobs as batches
 from stoflow.store.tables import marketplace_jobs as jobs
 from stoflow.store.tables import marketplace_tasks as tasks
 
@@ -50,15 +49,7 @@ def _open(claim: Update) -> Select[Any]:
     handler (`p_supported`): the same rules as `_JobRun._early_end`, which checks that both agree.
     """
     claimed = claim.cte("claimed")
-    batch_started = (
-        update(batches)
-        .where(
-            batches.c.id == select(claimed.c.batch_job_id).scalar_subquery(),
-            batches.c.status == BatchStatus.PENDING,
-        )
-        .values(status=BatchStatus.RUNNING, started_at=bindparam("p_now"), updated_at=bindparam("p_now"))
-        .cte("batch_started")
-    )
+    batch_started = mark_started(select(claimed.c.batch_job_id).scalar_subquery()).cte("batch_started")
     may_run = exists(
         select(claimed.c.id).where(
             claimed.c.cancel_requested.is_(False),
@@ -123,13 +114,8 @@ def _close_completed() -> Select[Any]:
         .cte("job_done")
     )
     task_done = FINISH_TASK.where(exists(select(job_done.c.batch_job_id))).cte("task_done")
-    counted = (
-        update(batches)
-        .where(batches.c.id == select(job_done.c.batch_job_id).scalar_subquery())
-        .values(count_finished_values(JobStatus.COMPLETED))
-        .returning(*COUNTER_COLUMNS)
-        .cte("counted")
-    )
+    batch_id = select(job_done.c.batch_job_id).scalar_subquery()
+    counted = count_finished(JobStatus.COMPLETED, batch_id).cte("counted")
     return select(*counted.c).add_cte(task_done)
 
 
